@@ -1,0 +1,203 @@
+package lab.config;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+import com.ecwid.consul.ConsulException;
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.kv.model.GetValue;
+import io.helidon.common.media.type.MediaType;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.AbstractConfigSource;
+import io.helidon.config.AbstractConfigSourceBuilder;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+import io.helidon.config.spi.ChangeWatcher;
+import io.helidon.config.spi.ConfigParser;
+import io.helidon.config.spi.ParsableSource;
+import io.helidon.config.spi.WatchableSource;
+
+/**
+ * A Helidon config source that reads one document (JSON by default, YAML for a {@code .yaml} key)
+ * from a Consul KV key and, unless told otherwise, reloads it live through a {@link ConsulWatcher}.
+ * <p>
+ * From code: {@code ConsulConfigSource.builder().endpoint(e).key("lab_settings").build()}; from
+ * meta-config: {@code type: consul} with {@code properties: key, address, watch, optional}.
+ */
+public final class ConsulConfigSource extends AbstractConfigSource
+        implements ParsableSource, WatchableSource<ConsulKey> {
+
+    private final ConsulKey target;
+    private final ConsulClient client;
+
+    private ConsulConfigSource(Builder builder) {
+        super(builder);
+        this.target = builder.target;
+        this.client = ConsulClients.create(target.endpoint());
+    }
+
+    /**
+     * A builder.
+     *
+     * @return new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A source for the given meta-config ({@code key}, {@code address}, {@code watch}, ...).
+     *
+     * @param metaConfig meta-config node
+     * @return config source
+     */
+    public static ConsulConfigSource create(Config metaConfig) {
+        return builder().config(metaConfig).build();
+    }
+
+    @Override
+    public ConsulKey target() {
+        return target;
+    }
+
+    @Override
+    public Class<ConsulKey> targetType() {
+        return ConsulKey.class;
+    }
+
+    @Override
+    public Optional<ChangeWatcher<Object>> changeWatcher() {
+        return super.changeWatcher();
+    }
+
+    @Override
+    public Optional<ConfigParser> parser() {
+        return super.parser();
+    }
+
+    @Override
+    public Optional<MediaType> mediaType() {
+        return super.mediaType();
+    }
+
+    @Override
+    protected String uid() {
+        return target.toString();
+    }
+
+    @Override
+    public Optional<ConfigParser.Content> load() throws ConfigException {
+        GetValue value;
+        try {
+            value = client.getKVValue(target.key()).getValue();
+        } catch (ConsulException e) {
+            throw new ConfigException("Cannot read Consul key " + target + ": " + e.getMessage(), e);
+        }
+        if (value == null || value.getDecodedValue() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(ConfigParser.Content.builder()
+                                   .data(new ByteArrayInputStream(value.getDecodedValue().getBytes(StandardCharsets.UTF_8)))
+                                   .charset(StandardCharsets.UTF_8)
+                                   .stamp(value.getModifyIndex())
+                                   .build());
+    }
+
+    /**
+     * Builds a {@link ConsulConfigSource}.
+     */
+    public static final class Builder extends AbstractConfigSourceBuilder<Builder, ConsulKey>
+            implements ParsableSource.Builder<Builder>,
+                       WatchableSource.Builder<Builder, ConsulKey>,
+                       io.helidon.common.Builder<Builder, ConsulConfigSource> {
+
+        private ConsulEndpoint endpoint = ConsulEndpoint.fromEnvironment();
+        private String key = LabSettings.KEY;
+        private boolean watch = true;
+        private boolean mediaTypeSet;
+        private ConsulKey target;
+
+        private Builder() {
+        }
+
+        @Override
+        public ConsulConfigSource build() {
+            target = new ConsulKey(endpoint, key);
+            if (!mediaTypeSet) {
+                super.mediaType(MediaTypes.detectType(key).orElse(MediaTypes.APPLICATION_JSON));
+            }
+            if (watch) {
+                super.changeWatcher(ConsulWatcher.create());
+            }
+            return new ConsulConfigSource(this);
+        }
+
+        /**
+         * Reads {@code key}, {@code address} ({@code host:port} or URL; default from
+         * {@code CONSUL_HTTP_ADDR}) and {@code watch} (default {@code true}), plus Helidon's common
+         * source properties ({@code optional}, {@code media-type}).
+         *
+         * @param metaConfig meta-config node
+         * @return updated builder
+         */
+        @Override
+        public Builder config(Config metaConfig) {
+            metaConfig.get("key").asString().ifPresent(this::key);
+            metaConfig.get("address").asString()
+                    .ifPresent(address -> endpoint(ConsulEndpoint.create(address, endpoint.token())));
+            metaConfig.get("watch").asBoolean().ifPresent(this::watch);
+            return super.config(metaConfig);
+        }
+
+        /**
+         * Agent to read from; default from the environment.
+         *
+         * @param endpoint agent
+         * @return updated builder
+         */
+        public Builder endpoint(ConsulEndpoint endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * KV key of the document; default {@value LabSettings#KEY}.
+         *
+         * @param key KV key
+         * @return updated builder
+         */
+        public Builder key(String key) {
+            this.key = key;
+            return this;
+        }
+
+        /**
+         * Whether to reload live with a blocking-query watch; default {@code true}.
+         *
+         * @param watch whether to watch
+         * @return updated builder
+         */
+        public Builder watch(boolean watch) {
+            this.watch = watch;
+            return this;
+        }
+
+        @Override
+        public Builder mediaType(MediaType mediaType) {
+            mediaTypeSet = true;
+            return super.mediaType(mediaType);
+        }
+
+        @Override
+        public Builder parser(ConfigParser parser) {
+            return super.parser(parser);
+        }
+
+        @Override
+        public Builder changeWatcher(ChangeWatcher<ConsulKey> changeWatcher) {
+            watch = false;
+            return super.changeWatcher(changeWatcher);
+        }
+    }
+}

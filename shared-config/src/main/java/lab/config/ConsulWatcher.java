@@ -1,0 +1,100 @@
+package lab.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.QueryParams;
+import com.ecwid.consul.v1.Response;
+import com.ecwid.consul.v1.kv.model.GetValue;
+import io.helidon.config.spi.ChangeEventType;
+import io.helidon.config.spi.ChangeWatcher;
+
+/**
+ * Watches one Consul KV key with blocking queries on its own virtual thread and tells Helidon
+ * config when its content changed. The watch never dies: errors back off and resume, and an
+ * index that goes backwards (a restarted {@code -dev} agent) starts over from 0.
+ */
+public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
+
+    private static final System.Logger LOGGER = System.getLogger(ConsulWatcher.class.getName());
+    private static final Object NOT_READ_YET = new Object();
+
+    private final Duration wait;
+    private volatile boolean running;
+    private Thread thread;
+
+    private ConsulWatcher(Duration wait) {
+        this.wait = wait;
+    }
+
+    /**
+     * A watcher with the longest wait Consul clients here allow.
+     *
+     * @return new watcher
+     */
+    public static ConsulWatcher create() {
+        return new ConsulWatcher(ConsulClients.MAX_WAIT);
+    }
+
+    @Override
+    public synchronized void start(ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener) {
+        if (thread != null) {
+            throw new IllegalStateException("A ConsulWatcher watches one key; create another for " + target);
+        }
+        running = true;
+        ConsulClient client = ConsulClients.forWatches(target.endpoint());
+        thread = Thread.ofVirtual()
+                .name("consul-watch-" + target.key())
+                .start(() -> watch(client, target, listener));
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public Class<ConsulKey> type() {
+        return ConsulKey.class;
+    }
+
+    private void watch(ConsulClient client, ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener) {
+        long index = 0;
+        Object last = NOT_READ_YET;
+        int failures = 0;
+        while (running) {
+            try {
+                Response<GetValue> response = client.getKVValue(target.key(),
+                                                                new QueryParams(wait.toSeconds(), index));
+                long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
+                String content = response.getValue() == null ? null : response.getValue().getDecodedValue();
+                if (failures > 0) {
+                    LOGGER.log(System.Logger.Level.INFO, "Watch on " + target + " resumed");
+                    failures = 0;
+                }
+                if (returned != index && !Objects.equals(content, last)) {
+                    last = content;
+                    listener.accept(ChangeEvent.create(target,
+                                                       content != null ? ChangeEventType.CHANGED
+                                                               : ChangeEventType.DELETED));
+                }
+                index = returned < index ? 0 : returned;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                failures++;
+                LOGGER.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                           "Watch on " + target + " failed (" + e.getMessage() + "), retrying with back-off");
+                if (!Backoff.sleep(failures)) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package lab.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.QueryParams;
+import com.ecwid.consul.v1.Response;
+import com.ecwid.consul.v1.health.HealthServicesRequest;
+import com.ecwid.consul.v1.health.model.HealthService;
+
+/**
+ * The passing instances of one service, kept in memory and refreshed by a blocking query on
+ * {@code /v1/health/service/NAME?passing}: a pick never calls Consul, and a change reaches the
+ * snapshot as soon as Consul sees it.
+ */
+public final class HealthyInstances implements AutoCloseable {
+
+    private static final System.Logger LOGGER = System.getLogger(HealthyInstances.class.getName());
+
+    private final ConsulClient client;
+    private final String serviceName;
+    private final AtomicReference<List<Instance>> snapshot = new AtomicReference<>(List.of());
+    private final CountDownLatch firstRead = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private final Thread watch;
+
+    private HealthyInstances(ConsulClient client, String serviceName) {
+        this.client = client;
+        this.serviceName = serviceName;
+        this.watch = Thread.ofVirtual().name("consul-health-" + serviceName).start(this::watch);
+    }
+
+    /**
+     * Starts watching a service's passing instances.
+     *
+     * @param endpoint    Consul agent
+     * @param serviceName Consul service name
+     * @return the live set; its first read is under way
+     */
+    public static HealthyInstances create(ConsulEndpoint endpoint, String serviceName) {
+        return new HealthyInstances(ConsulClients.forWatches(endpoint), serviceName);
+    }
+
+    /**
+     * The service's name in Consul.
+     *
+     * @return service name
+     */
+    public String serviceName() {
+        return serviceName;
+    }
+
+    /**
+     * The current passing instances.
+     *
+     * @return snapshot, possibly empty
+     */
+    public List<Instance> all() {
+        return snapshot.get();
+    }
+
+    /**
+     * One passing instance at random, none of those already tried.
+     *
+     * @param tried ids to leave out
+     * @return an instance, or empty when no other passing instance exists
+     */
+    public Optional<Instance> pick(Set<String> tried) {
+        List<Instance> candidates = snapshot.get().stream().filter(it -> !tried.contains(it.id())).toList();
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())));
+    }
+
+    /**
+     * Waits until the first answer from Consul arrived.
+     *
+     * @param timeout how long to wait
+     * @return whether it arrived
+     */
+    public boolean awaitFirstRead(Duration timeout) {
+        try {
+            return firstRead.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        watch.interrupt();
+    }
+
+    private void watch() {
+        long index = 0;
+        int failures = 0;
+        while (running) {
+            try {
+                Response<List<HealthService>> response = client.getHealthServices(
+                        serviceName,
+                        HealthServicesRequest.newBuilder()
+                                .setPassing(true)
+                                .setQueryParams(new QueryParams(ConsulClients.MAX_WAIT.toSeconds(), index))
+                                .build());
+                List<Instance> instances = response.getValue().stream().map(HealthyInstances::instance).toList();
+                if (!instances.equals(snapshot.getAndSet(instances))) {
+                    LOGGER.log(System.Logger.Level.DEBUG, serviceName + " passing: " + instances);
+                }
+                firstRead.countDown();
+                failures = 0;
+                long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
+                index = returned < index ? 0 : returned;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                failures++;
+                if (failures == 1) {
+                    // Keep the last snapshot: a Consul outage must not take every instance out of rotation.
+                    LOGGER.log(System.Logger.Level.WARNING, "Health watch of " + serviceName + " failed ("
+                            + e.getMessage() + "); keeping the last " + snapshot.get().size() + " instances");
+                }
+                if (!Backoff.sleep(failures)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static Instance instance(HealthService entry) {
+        HealthService.Service service = entry.getService();
+        String address = service.getAddress() == null || service.getAddress().isBlank()
+                ? entry.getNode().getAddress()
+                : service.getAddress();
+        return new Instance(service.getId(), address, service.getPort());
+    }
+}

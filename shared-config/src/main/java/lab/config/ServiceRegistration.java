@@ -1,0 +1,73 @@
+package lab.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import io.helidon.config.Config;
+
+/**
+ * What one instance tells Consul about itself.
+ *
+ * @param name    Consul service name, e.g. {@code logging-service}
+ * @param id      unique service id of this instance
+ * @param address address callers can reach
+ * @param port    HTTP port
+ * @param ttl     TTL of the health check that the heartbeat keeps passing
+ * @param deregisterAfter how long Consul keeps the instance once critical ({@code DeregisterCriticalServiceAfter})
+ * @param meta    service meta, the version among it
+ */
+public record ServiceRegistration(String name,
+                                  String id,
+                                  String address,
+                                  int port,
+                                  Duration ttl,
+                                  Duration deregisterAfter,
+                                  Map<String, String> meta) {
+
+    /**
+     * Registration of the instance listening on {@code port}, from the {@code consul.service} node:
+     * {@code address} (default {@code 127.0.0.1}), {@code ttl} (default 5 s),
+     * {@code deregister-after} (default 1 min, Consul's minimum).
+     *
+     * @param name   Consul service name
+     * @param port   port the server really listens on
+     * @param config the {@code consul.service} config node
+     * @return registration with a fresh unique id
+     */
+    public static ServiceRegistration create(String name, int port, Config config) {
+        String address = config.get("address").asString().orElse("127.0.0.1");
+        String id = name + "-" + host() + "-" + port + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return new ServiceRegistration(name,
+                                       id,
+                                       address,
+                                       port,
+                                       config.get("ttl").as(Duration.class).orElse(Duration.ofSeconds(5)),
+                                       config.get("deregister-after").as(Duration.class).orElse(Duration.ofMinutes(1)),
+                                       Map.of("version", version()));
+    }
+
+    /**
+     * Consul's id of this instance's TTL check.
+     *
+     * @return check id
+     */
+    public String checkId() {
+        return "service:" + id;
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static String version() {
+        String version = ServiceRegistration.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,114 @@
+package lab.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.ecwid.consul.v1.ConsulClient;
+import lab.testing.ConsulAgent;
+import lab.testing.Eventually;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
+class HealthyInstancesTest {
+
+    private static ConsulAgent agent;
+    private static ConsulClient client;
+
+    @BeforeAll
+    static void startConsul() {
+        agent = ConsulAgent.start();
+        client = ConsulClients.create(agent.endpoint());
+    }
+
+    @AfterAll
+    static void stopConsul() {
+        agent.close();
+    }
+
+    @Test
+    void seesPassingInstancesAndDropsOneThatTurnsCritical() {
+        Registrar a = register("pool", 8001);
+        Registrar b = register("pool", 8002);
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "pool")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 2, "both instances seen");
+            client.agentCheckFail(b.registration().checkId(), "down");
+            Eventually.await(Duration.ofSeconds(2), () -> instances.all().size() == 1, "critical instance dropped");
+            assertThat(instances.all().getFirst().port(), is(8001));
+            assertThat(instances.pick(Set.of(a.registration().id())).isEmpty(), is(true));
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void picksAtRandomAcrossAllInstances() {
+        List<Registrar> registrars = List.of(register("spread", 8101), register("spread", 8102), register("spread", 8103));
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "spread")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 3, "three instances seen");
+            Map<Integer, Integer> hits = new HashMap<>();
+            for (int i = 0; i < 3000; i++) {
+                hits.merge(instances.pick(Set.of()).orElseThrow().port(), 1, Integer::sum);
+            }
+            assertThat(hits.keySet(), containsInAnyOrder(8101, 8102, 8103));
+            hits.values().forEach(count -> assertThat(count, allOf(greaterThan(800), lessThan(1200))));
+        } finally {
+            registrars.forEach(Registrar::close);
+        }
+    }
+
+    @Test
+    void failoverTriesEachInstanceAtMostOnce() {
+        List<Registrar> registrars = List.of(register("flaky", 8201), register("flaky", 8202), register("flaky", 8203));
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "flaky")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 3, "three instances seen");
+            List<Integer> tried = new java.util.ArrayList<>();
+            String answer = Failover.create(instances, 3).call((instance, resendCount) -> {
+                tried.add(instance.port());
+                if (resendCount < 2) {
+                    throw new IllegalStateException("connection refused");
+                }
+                return "ok from " + instance.port();
+            });
+            assertThat(Set.copyOf(tried).size(), is(3));
+            assertThat(answer, is("ok from " + tried.getLast()));
+
+            Failover.UnavailableException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                    Failover.UnavailableException.class,
+                    () -> Failover.create(instances, 5).call((instance, resendCount) -> {
+                        throw new IllegalStateException("down");
+                    }));
+            assertThat(failure.serviceName(), is("flaky"));
+        } finally {
+            registrars.forEach(Registrar::close);
+        }
+    }
+
+    @Test
+    void emptyServiceHasNoPick() {
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "nobody")) {
+            assertThat(instances.awaitFirstRead(Duration.ofSeconds(5)), is(true));
+            assertThat(instances.pick(Set.of()).isPresent(), is(false));
+            assertThat(instances.all(), empty());
+        }
+    }
+
+    private static Registrar register(String name, int port) {
+        ServiceRegistration registration = new ServiceRegistration(name, name + "-" + port, "127.0.0.1", port,
+                                                                   Duration.ofSeconds(30), Duration.ofMinutes(1),
+                                                                   Map.of());
+        return Registrar.create(client, registration, () -> TtlStatus.PASSING).start();
+    }
+}
