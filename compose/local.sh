@@ -70,6 +70,26 @@ say() { printf '%s\n' "$*"; }
 warn() { printf 'local.sh: %s\n' "$*" >&2; }
 die() { printf 'local.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 
+# progress TEXT [KEY]: a progress line, rewritten in place on a terminal; otherwise
+# printed as a new line only when KEY (default TEXT) changes.
+PROGRESS_LAST=""
+PROGRESS_OPEN=0
+progress() {
+  local key="${2:-$1}"
+  if [[ -t 1 ]]; then
+    printf '\r%s\033[K' "$1"
+    PROGRESS_OPEN=1
+  elif [[ "$key" != "$PROGRESS_LAST" ]]; then
+    printf '%s\n' "$1"
+  fi
+  PROGRESS_LAST="$key"
+}
+progress_end() {
+  if ((PROGRESS_OPEN == 1)); then printf '\n'; fi
+  PROGRESS_OPEN=0
+  PROGRESS_LAST=""
+}
+
 usage() {
   cat >&2 <<EOF
 usage: compose/local.sh <command>
@@ -104,16 +124,34 @@ all_ports() {
 }
 
 # ---- process bookkeeping -------------------------------------------------------
+# <name>.pid holds the pid; <name>.start its start time (field 22 of /proc/<pid>/stat),
+# which identifies the process across exec and guards against pid reuse.
 pid_file() { printf '%s/%s.pid' "$PID_DIR" "$1"; }
+start_file() { printf '%s/%s.start' "$PID_DIR" "$1"; }
 log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
 
-# True if pid is alive and is one of ours (java or consul), guarding against pid reuse.
+# Prints "<state> <starttime>" of a pid (the comm field may contain spaces).
+proc_stat() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  awk '{print $1, $20}' <<<"$stat"
+}
+
+# pid_alive PID [START]: true if the process runs (not a zombie) and, with START, is the
+# very process that was started; without START, if it is a java or consul process.
 pid_alive() {
-  local pid="$1" cmd
+  local pid="$1" start="${2:-}" state now cmd
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
-  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
-  [[ "$cmd" == *java* || "$cmd" == *consul* ]]
+  read -r state now < <(proc_stat "$pid") || return 1
+  [[ "$state" != Z ]] || return 1
+  if [[ -n "$start" ]]; then
+    [[ "$now" == "$start" ]]
+  else
+    cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+    [[ "$cmd" == *java* || "$cmd" == *consul* ]]
+  fi
 }
 
 read_pid() {
@@ -122,10 +160,20 @@ read_pid() {
   if [[ -f "$f" ]]; then cat "$f" 2>/dev/null || true; fi
 }
 
+read_start() {
+  local f
+  f="$(start_file "$1")"
+  if [[ -f "$f" ]]; then cat "$f" 2>/dev/null || true; fi
+}
+
 name_alive() {
   local pid
   pid="$(read_pid "$1")"
-  [[ -n "$pid" ]] && pid_alive "$pid"
+  [[ -n "$pid" ]] && pid_alive "$pid" "$(read_start "$1")"
+}
+
+forget_pid() {
+  rm -f "$(pid_file "$1")" "$(start_file "$1")"
 }
 
 # Names of all pid files, in start order is not guaranteed; callers sort into tiers.
@@ -139,6 +187,8 @@ pid_names() {
 }
 
 record_pid() {
+  local start=""
+  if read -r _ start < <(proc_stat "$2"); then printf '%s\n' "$start" >"$(start_file "$1")"; fi
   printf '%s\n' "$2" >"$(pid_file "$1")"
 }
 
@@ -209,7 +259,8 @@ port_holder() {
   local port="$1" line procs
   line="$( { ss -Hltnp "sport = :$port"; ss -Hlunp "sport = :$port"; } 2>/dev/null | head -n1)"
   [[ -n "$line" ]] || return 0
-  procs="$(sed -n 's/.*users:((\(.*\))).*/\1/p' <<<"$line" | sed 's/),(/; /g; s/"//g; s/fd=[0-9]*//g; s/,*$//; s/,;/;/g')"
+  # users:(("consul",pid=6746,fd=13),("x",pid=1,fd=2)) -> consul pid 6746, x pid 1
+  procs="$(grep -o '("[^"]*",pid=[0-9]*' <<<"$line" | sed -E 's/\("([^"]*)",pid=([0-9]+)/\1 pid \2/' | sort -u | paste -sd, - | sed 's/,/, /g')"
   printf '%s' "${procs:-an unknown process}"
 }
 
@@ -239,7 +290,7 @@ start_consul() {
   record_pid consul "$pid"
   local deadline=$((SECONDS + CONSUL_START_TIMEOUT))
   while ((SECONDS < deadline)); do
-    pid_alive "$pid" || { tail -n 20 "$log" >&2; die "consul exited during start (log: $log)"; }
+    name_alive consul || { tail -n 20 "$log" >&2; die "consul exited during start (log: $log)"; }
     leader="$(curl -fsS --max-time 2 "$CONSUL_URL/v1/status/leader" 2>/dev/null || true)"
     if [[ -n "$leader" && "$leader" != '""' ]]; then
       say "consul is up (leader $leader)"
@@ -285,13 +336,12 @@ start_hazelcast() {
 # Waits until every member's log shows a cluster of all members.
 wait_for_hazelcast() {
   local want=${#HZ_PORTS[@]} deadline=$((SECONDS + HZ_START_TIMEOUT)) port name ready
-  printf 'waiting for the hazelcast cluster (%s members)' "$want"
   while ((SECONDS < deadline)); do
     ready=0
     for port in "${HZ_PORTS[@]}"; do
       name="hz-$port"
       if ! name_alive "$name"; then
-        printf '\n'
+        progress_end
         tail -n 30 "$(log_file "$name")" >&2
         die "hazelcast member $name exited during start (log: $(log_file "$name"))"
       fi
@@ -299,15 +349,14 @@ wait_for_hazelcast() {
         ready=$((ready + 1))
       fi
     done
-    printf '\rwaiting for the hazelcast cluster (%s members): %s/%s members see the full cluster ' \
-      "$want" "$ready" "$want"
+    progress "waiting for the hazelcast cluster: $ready/$want members see all $want"
     if ((ready == want)); then
-      printf '\n'
+      progress_end
       return 0
     fi
     sleep 1
   done
-  printf '\n'
+  progress_end
   die "hazelcast cluster did not form within ${HZ_START_TIMEOUT}s (logs: $LOG_DIR/hz-*.log)"
 }
 
@@ -353,49 +402,62 @@ for e in entries or []:
 '
 }
 
-# Ports of the passing instances of a Consul service, one per line.
-passing_ports() {
-  curl -fsS --max-time 3 "$CONSUL_URL/v1/health/service/$1?passing" 2>/dev/null | health_rows | awk '{print $1}'
+# Prints "<module> <port>" for every passing instance of the given modules' services
+# (one Consul query per service, all in a single python3 process).
+passing_instances() {
+  python3 - "$CONSUL_URL" "$@" <<'PY'
+import json, sys, urllib.request
+url = sys.argv[1]
+for module in sys.argv[2:]:
+    try:
+        with urllib.request.urlopen(f"{url}/v1/health/service/{module}-service?passing", timeout=3) as r:
+            entries = json.load(r) or []
+    except (OSError, ValueError):
+        continue
+    for e in entries:
+        print(module, (e.get("Service") or {}).get("Port", "?"))
+PY
 }
 
 wait_for_services() {
-  local deadline=$((SECONDS + UP_TIMEOUT)) total=${#INSTANCES[@]} passing module inst name
+  local t0=$SECONDS deadline=$((SECONDS + UP_TIMEOUT)) total=${#INSTANCES[@]} passing module inst name
   local -A passing_port=()
-  local summary
+  local summary m p
+  local -A count=()
+  progress "waiting for consul health: 0/$total passing"
   while true; do
     passing=0
     summary=""
     passing_port=()
+    count=()
+    while read -r m p; do
+      [[ -n "$p" ]] || continue
+      passing_port["$m:$p"]=1
+      count["$m"]=$((${count[$m]:-0} + 1))
+      passing=$((passing + 1))
+    done < <(passing_instances "${SERVICE_MODULES[@]}")
     for module in "${SERVICE_MODULES[@]}"; do
-      local n=0 p
-      while read -r p; do
-        [[ -n "$p" ]] || continue
-        passing_port["$module:$p"]=1
-        n=$((n + 1))
-      done < <(passing_ports "$(service_name "$module")")
-      passing=$((passing + n))
-      summary+="$module $n/$(expected_count "$module")  "
+      summary+="$module ${count[$module]:-0}/$(expected_count "$module")  "
     done
-    printf '\rwaiting for %s instances: %s(%s/%s passing, %ss) ' \
-      "$total" "$summary" "$passing" "$total" "$((SECONDS - UP_STARTED))"
+    progress "waiting for consul health: $summary($passing/$total passing, $((SECONDS - t0))s/${UP_TIMEOUT}s)" "$summary"
     local all=1
     for inst in "${INSTANCES[@]}"; do
       [[ -n "${passing_port[$inst]:-}" ]] || all=0
     done
     if ((all == 1)); then
-      printf '\n'
+      progress_end
       return 0
     fi
     for inst in "${INSTANCES[@]}"; do
       name="$(instance_name "$inst")"
       if ! name_alive "$name"; then
-        printf '\n'
+        progress_end
         tail -n 30 "$(log_file "$name")" >&2
         die "$name exited during start (log: $(log_file "$name"))"
       fi
     done
     if ((SECONDS >= deadline)); then
-      printf '\n'
+      progress_end
       warn "not passing in Consul after ${UP_TIMEOUT}s:"
       for inst in "${INSTANCES[@]}"; do
         [[ -n "${passing_port[$inst]:-}" ]] && continue
@@ -417,7 +479,7 @@ on_exit() {
   local rc=$?
   if ((UP_IN_PROGRESS == 1)); then
     UP_IN_PROGRESS=0
-    printf '\n' >&2
+    progress_end
     warn "start failed or was interrupted; stopping what was started"
     do_down >&2 || true
     ((rc != 0)) || rc=1
@@ -435,7 +497,7 @@ refuse_if_running() {
     die "already running (${live[*]}); use down first"
   fi
   # Only stale pid files are left: forget them.
-  rm -f "$PID_DIR"/*.pid
+  rm -f "$PID_DIR"/*.pid "$PID_DIR"/*.start
 }
 
 prepare_start() {
@@ -462,12 +524,13 @@ do_up() {
   prepare_start
   build_if_needed
   hazelcast_jar >/dev/null
-  local t0=$SECONDS
+  local t0=$SECONDS t1
   start_infra
+  t1=$SECONDS
   start_services
   wait_for_services
   UP_IN_PROGRESS=0
-  say "all ${#INSTANCES[@]} instances passing after $((SECONDS - t0))s (infra + services; $((SECONDS - UP_STARTED))s in total)"
+  say "all ${#INSTANCES[@]} instances passing: consul + hazelcast took $((t1 - t0))s, services $((SECONDS - t1))s ($((SECONDS - UP_STARTED))s in total)"
   print_urls
 }
 
@@ -500,23 +563,25 @@ print_urls() {
 # Stops the named processes: SIGTERM, wait up to DOWN_TIMEOUT s, then SIGKILL.
 stop_tier() {
   local label="$1"; shift
-  local name pid pids=() names=()
+  local name pid start pids=() starts=() names=() i
   for name in "$@"; do
     pid="$(read_pid "$name")"
-    if [[ -n "$pid" ]] && pid_alive "$pid"; then
+    start="$(read_start "$name")"
+    if [[ -n "$pid" ]] && pid_alive "$pid" "$start"; then
       kill -TERM "$pid" 2>/dev/null || true
       pids+=("$pid")
+      starts+=("$start")
       names+=("$name")
     fi
-    rm -f "$(pid_file "$name")"
+    forget_pid "$name"
   done
   ((${#pids[@]} > 0)) || return 0
   say "stopping $label: ${names[*]}"
   local deadline=$((SECONDS + DOWN_TIMEOUT)) left
   while true; do
     left=()
-    for pid in "${pids[@]}"; do
-      if pid_alive "$pid"; then left+=("$pid"); fi
+    for i in "${!pids[@]}"; do
+      if pid_alive "${pids[$i]}" "${starts[$i]}"; then left+=("${pids[$i]}"); fi
     done
     ((${#left[@]} > 0)) || return 0
     ((SECONDS < deadline)) || break
@@ -556,7 +621,7 @@ do_status() {
     [[ -n "$name" ]] || continue
     any=1
     pid="$(read_pid "$name")"
-    if pid_alive "$pid"; then state="alive"; else state="DEAD"; fi
+    if name_alive "$name"; then state="alive"; else state="DEAD"; fi
     printf '  %-14s pid %-8s %s\n' "$name" "$pid" "$state"
   done < <(pid_names)
   ((any == 1)) || say "  (none; not started)"

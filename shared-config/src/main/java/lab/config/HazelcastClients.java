@@ -1,9 +1,7 @@
 package lab.config;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
-import com.hazelcast.core.HazelcastInstance;
 
 /**
  * Turns the lab settings into a Hazelcast client: the cluster name and member addresses come from
@@ -36,16 +34,5 @@ public final class HazelcastClients {
                 .setMaxBackoffMillis(2_000)
                 .setClusterConnectTimeoutMillis(Long.MAX_VALUE);
         return config;
-    }
-
-    /**
-     * Starts a client for the given settings.
-     *
-     * @param settings     lab settings
-     * @param instanceName name of this client
-     * @return client, possibly still connecting
-     */
-    public static HazelcastInstance connect(LabSettings settings, String instanceName) {
-        return HazelcastClient.newHazelcastClient(config(settings, instanceName));
     }
 }

@@ -26,12 +26,14 @@ public final class LabBootstrap {
     private static final System.Logger LOGGER = System.getLogger(LabBootstrap.class.getName());
 
     private final String serviceName;
+    private final String instanceId;
     private final ConsulEndpoint endpoint;
     private final ConsulClient client;
     private final Config config;
 
     private LabBootstrap(String serviceName, ConsulEndpoint endpoint, Map<String, String> arguments) {
         this.serviceName = serviceName;
+        this.instanceId = ServiceRegistration.uniqueId(serviceName);
         this.endpoint = endpoint;
         this.client = ConsulClients.create(endpoint);
         waitForConsul(Boolean.parseBoolean(System.getenv("CONSUL_FAIL_FAST")));
@@ -80,6 +82,15 @@ public final class LabBootstrap {
     }
 
     /**
+     * This instance's Consul service id.
+     *
+     * @return unique id
+     */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
      * The agent this service talks to.
      *
      * @return endpoint
@@ -96,7 +107,8 @@ public final class LabBootstrap {
      * @return the running registrar
      */
     public Registrar register(int port, Supplier<TtlStatus> health) {
-        ServiceRegistration registration = ServiceRegistration.create(serviceName, port, config.get("consul.service"));
+        ServiceRegistration registration = ServiceRegistration.create(serviceName, instanceId, port,
+                                                                        config.get("consul.service"));
         Registrar registrar = Registrar.create(client, registration, health).start();
         Runtime.getRuntime().addShutdownHook(new Thread(registrar::close, "deregister-" + registration.id()));
         return registrar;

@@ -46,7 +46,7 @@ public final class Registrar implements AutoCloseable {
     }
 
     /**
-     * Registers the instance (already passing) and starts the heartbeat at a third of the TTL.
+     * Registers the instance with its current health and starts the heartbeat at a third of the TTL.
      *
      * @return this registrar
      */
@@ -97,8 +97,8 @@ public final class Registrar implements AutoCloseable {
         service.setMeta(registration.meta());
         service.setCheck(check);
         client.agentServiceRegister(service);
-        // Registering an id Consul still knows keeps its old (possibly critical) status.
-        client.agentCheckPass(registration.checkId(), "registered");
+        // Registering an id Consul still knows keeps its old status: report the real one at once.
+        report(health.get());
         LOGGER.log(System.Logger.Level.INFO, "Registered " + registration.id() + " at "
                 + registration.address() + ":" + registration.port() + " (TTL " + seconds(registration.ttl()) + ")");
     }

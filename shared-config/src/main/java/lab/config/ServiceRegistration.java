@@ -33,13 +33,13 @@ public record ServiceRegistration(String name,
      * {@code deregister-after} (default 1 min, Consul's minimum).
      *
      * @param name   Consul service name
+     * @param id     unique id of this instance, see {@link #uniqueId(String)}
      * @param port   port the server really listens on
      * @param config the {@code consul.service} config node
-     * @return registration with a fresh unique id
+     * @return registration
      */
-    public static ServiceRegistration create(String name, int port, Config config) {
+    public static ServiceRegistration create(String name, String id, int port, Config config) {
         String address = config.get("address").asString().orElse("127.0.0.1");
-        String id = name + "-" + host() + "-" + port + "-" + UUID.randomUUID().toString().substring(0, 8);
         return new ServiceRegistration(name,
                                        id,
                                        address,
@@ -56,6 +56,17 @@ public record ServiceRegistration(String name,
      */
     public String checkId() {
         return "service:" + id;
+    }
+
+    /**
+     * A service id no other instance has: name, host name and a random suffix. Known before the
+     * server starts, so traces and logs can carry it from the first request.
+     *
+     * @param name Consul service name
+     * @return unique id
+     */
+    public static String uniqueId(String name) {
+        return name + "-" + host() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static String host() {

@@ -1,0 +1,224 @@
+package lab.compose;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import lab.testing.ConsulAgent;
+import lab.testing.Eventually;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * The lab's scenario on real parts, every piece its own process: a Consul agent, a 3-member
+ * Hazelcast cluster, 2 facade, 3 logging and 2 messages instances from the built jars.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabEndToEndIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration TTL = Duration.ofSeconds(5);
+
+    private static ConsulAgent consul;
+    private static LabProcesses lab;
+    private static final List<String> POSTED = new ArrayList<>();
+
+    @BeforeAll
+    static void startTheLab() {
+        consul = ConsulAgent.start();
+        lab = new LabProcesses("e2e");
+        String cluster = "e2e-" + consul.httpPort();
+        List<String> members = lab.startHazelcast(cluster, 3);
+        consul.put("/v1/kv/lab_settings", """
+                {"cluster_name": "%s",
+                 "queue_name": "message-distributed-queue",
+                 "map_name": "message-distributed-map",
+                 "hazelcast_members": %s,
+                 "api-endpoints": {"facade": "/facade", "logging": "/logging", "messages": "/messages"}}
+                """.formatted(cluster, json(members)));
+        for (int i = 1; i <= 3; i++) {
+            lab.startService("logging", "logging-" + i, consul.address(), Map.of());
+        }
+        for (int i = 1; i <= 2; i++) {
+            lab.startService("messages", "messages-" + i, consul.address(), Map.of());
+            lab.startService("facade", "facade-" + i, consul.address(), Map.of());
+        }
+        Eventually.await(Duration.ofSeconds(120),
+                         () -> passing("facade-service").size() == 2
+                                 && passing("logging-service").size() == 3
+                                 && passing("messages-service").size() == 2 ? Boolean.TRUE : null,
+                         () -> "2 facade, 3 logging, 2 messages instances passing in Consul" + lab.allLogTails());
+    }
+
+    @AfterAll
+    static void stopTheLab() {
+        if (lab != null) {
+            lab.close();
+        }
+        if (consul != null) {
+            consul.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void consulListsEveryInstanceWithAPassingTtlCheck() {
+        for (String service : List.of("facade-service", "logging-service", "messages-service")) {
+            for (JsonNode entry : passing(service)) {
+                List<String> checkTypes = new ArrayList<>();
+                for (JsonNode check : entry.get("Checks")) {
+                    if (check.get("ServiceID").asText().equals(entry.get("Service").get("ID").asText())) {
+                        checkTypes.add(check.get("Type").asText() + ":" + check.get("Status").asText());
+                    }
+                }
+                assertThat(service + " " + entry.get("Service").get("ID"), checkTypes, is(List.of("ttl:passing")));
+                assertThat(entry.get("Service").get("Port").asInt(), not(is(0)));
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void tenPostsAlternatingOverBothFacadesReachLoggingAndMessages() {
+        List<URI> facades = facades();
+        for (int i = 0; i < 10; i++) {
+            URI facade = facades.get(i % 2);
+            HttpResponse<String> response = i % 2 == 0
+                    ? post(facade, "application/x-www-form-urlencoded", "msg=hello-" + i)
+                    : post(facade, "application/json", "{\"msg\": \"hello-" + i + "\"}");
+            assertThat(response.body(), response.statusCode(), is(201));
+            JsonNode answer = read(response.body());
+            assertThat(answer.get("msg").asText(), is("hello-" + i));
+            POSTED.add(answer.get("uuid").asText());
+        }
+
+        JsonNode both = read(get(facades.getFirst()).body());
+        assertThat(uuids(both.get("logging")), is(Set.copyOf(POSTED)));
+
+        List<Set<String>> perInstance = Eventually.await(Duration.ofSeconds(10), () -> {
+            List<Set<String>> received = passing("messages-service").stream()
+                    .map(entry -> uuids(read(get(instanceUri(entry, "/messages")).body())))
+                    .toList();
+            return received.stream().mapToInt(Set::size).sum() == 10 ? received : null;
+        }, () -> "all 10 messages consumed by the two messages instances");
+        Set<String> union = new HashSet<>();
+        perInstance.forEach(union::addAll);
+        assertThat("each message consumed exactly once", union, is(Set.copyOf(POSTED)));
+        assertThat("both messages instances took a share: " + perInstance,
+                   perInstance.stream().noneMatch(Set::isEmpty), is(true));
+    }
+
+    @Test
+    @Order(3)
+    void killedLoggingInstanceLeavesRotationWithinOneTtlAndNoGetFails() {
+        lab.process("logging-1").destroyForcibly();
+        long killedAt = System.nanoTime();
+        List<String> statuses = new ArrayList<>();
+        List<URI> facades = facades();
+        while (passing("logging-service").size() == 3) {
+            statuses.add(statusAndBody(get(facades.get(statuses.size() % 2))));
+            assertThat("out of ?passing within one TTL (+1 s for the heartbeat phase)",
+                       Duration.ofNanos(System.nanoTime() - killedAt), lessThan(TTL.plusSeconds(1)));
+        }
+        for (int i = 0; i < 20; i++) {
+            statuses.add(statusAndBody(get(facades.get(i % 2))));
+        }
+        assertThat(statuses, everyItem(is("200")));
+        assertThat(passing("logging-service"), hasSize(2));
+    }
+
+    @Test
+    @Order(4)
+    void sigtermedFacadeDeregistersAtOnce() throws InterruptedException {
+        Process facade = lab.process("facade-2");
+        int before = passing("facade-service").size();
+        facade.destroy();
+        assertThat("facade exits on SIGTERM", facade.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), is(true));
+        assertThat(read(consul.get("/v1/catalog/service/facade-service")).size(), is(before - 1));
+    }
+
+    private static String statusAndBody(HttpResponse<String> response) {
+        return response.statusCode() == 200 ? "200" : response.statusCode() + " " + response.body();
+    }
+
+    private static org.hamcrest.Matcher<Duration> lessThan(Duration limit) {
+        return org.hamcrest.Matchers.lessThan(limit);
+    }
+
+    private static List<JsonNode> passing(String service) {
+        List<JsonNode> entries = new ArrayList<>();
+        read(consul.get("/v1/health/service/" + service + "?passing")).forEach(entries::add);
+        return entries;
+    }
+
+    private static List<URI> facades() {
+        return passing("facade-service").stream().map(entry -> instanceUri(entry, "/facade")).toList();
+    }
+
+    private static URI instanceUri(JsonNode entry, String path) {
+        JsonNode service = entry.get("Service");
+        return URI.create("http://" + service.get("Address").asText() + ":" + service.get("Port").asInt() + path);
+    }
+
+    private static Set<String> uuids(JsonNode list) {
+        Set<String> uuids = new HashSet<>();
+        list.forEach(item -> uuids.add(item.get("uuid").asText()));
+        return uuids;
+    }
+
+    private static HttpResponse<String> post(URI uri, String contentType, String body) {
+        return send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+                            .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static HttpResponse<String> get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET());
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Not JSON: " + json, e);
+        }
+    }
+
+    private static String json(List<String> values) {
+        try {
+            return JSON.writeValueAsString(values);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

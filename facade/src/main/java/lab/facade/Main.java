@@ -1,0 +1,59 @@
+package lab.facade;
+
+import java.time.Duration;
+
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webserver.WebServer;
+import io.opentelemetry.api.OpenTelemetry;
+import lab.config.HazelcastConnection;
+import lab.config.LabBootstrap;
+import lab.config.LabSettings;
+import lab.observability.ClientTracing;
+import lab.observability.QueueTracing;
+import lab.observability.ServerTracing;
+import lab.observability.Telemetry;
+
+/**
+ * The facade: takes messages from clients, queues them for messages, logs them in logging, and
+ * answers with both lists.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /**
+     * Starts one instance: {@code java -jar facade.jar [--port N]}.
+     *
+     * @param args command line
+     */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        LabBootstrap lab = LabBootstrap.create("facade-service", args);
+        LabSettings settings = LabSettings.create(lab.config());
+        OpenTelemetry telemetry = Telemetry.create("facade-service", lab.instanceId());
+        HazelcastConnection hazelcast = HazelcastConnection.connect(settings, lab.instanceId());
+
+        WebClient http = WebClient.builder()
+                .connectTimeout(Duration.ofSeconds(1))
+                .readTimeout(Duration.ofSeconds(5))
+                .addService(ClientTracing.create(telemetry))
+                .build();
+        FacadeService facade = FacadeService.create(
+                QueueProducer.create(hazelcast.client(), settings.queueName(), QueueTracing.create(telemetry)),
+                LoggingClient.create(Downstream.create(http, lab.discover("logging-service"),
+                                                       settings.endpoints().logging())),
+                MessagesClient.create(Downstream.create(http, lab.discover("messages-service"),
+                                                        settings.endpoints().messages())));
+
+        WebServer server = WebServer.builder()
+                .config(lab.config().get("server"))
+                .routing(routing -> routing
+                        .addFilter(ServerTracing.create(telemetry))
+                        .register(settings.endpoints().facade(), facade))
+                .build()
+                .start();
+        lab.register(server.port(), hazelcast::ttlStatus);
+    }
+}

@@ -1,0 +1,42 @@
+package lab.logging;
+
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.opentelemetry.api.OpenTelemetry;
+import lab.config.HazelcastConnection;
+import lab.config.LabBootstrap;
+import lab.config.LabSettings;
+import lab.observability.ServerTracing;
+import lab.observability.Telemetry;
+
+/**
+ * The logging service: stores {@code {uuid, msg}} in a Hazelcast map and lists it.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /**
+     * Starts one instance: {@code java -jar logging.jar [--port N]}.
+     *
+     * @param args command line
+     */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        LabBootstrap lab = LabBootstrap.create("logging-service", args);
+        LabSettings settings = LabSettings.create(lab.config());
+        OpenTelemetry telemetry = Telemetry.create("logging-service", lab.instanceId());
+        HazelcastConnection hazelcast = HazelcastConnection.connect(settings, lab.instanceId());
+        MessageStore store = MessageStore.create(hazelcast.client(), settings.mapName(), telemetry);
+
+        WebServer server = WebServer.builder()
+                .config(lab.config().get("server"))
+                .routing(routing -> routing
+                        .addFilter(ServerTracing.create(telemetry))
+                        .register(settings.endpoints().logging(), LoggingService.create(store)))
+                .build()
+                .start();
+        lab.register(server.port(), hazelcast::ttlStatus);
+    }
+}

@@ -1,0 +1,45 @@
+package lab.messages;
+
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.opentelemetry.api.OpenTelemetry;
+import lab.config.HazelcastConnection;
+import lab.config.LabBootstrap;
+import lab.config.LabSettings;
+import lab.observability.QueueTracing;
+import lab.observability.ServerTracing;
+import lab.observability.Telemetry;
+
+/**
+ * The messages service: consumes the Hazelcast queue and serves what this instance received.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /**
+     * Starts one instance: {@code java -jar messages.jar [--port N]}.
+     *
+     * @param args command line
+     */
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        LabBootstrap lab = LabBootstrap.create("messages-service", args);
+        LabSettings settings = LabSettings.create(lab.config());
+        OpenTelemetry telemetry = Telemetry.create("messages-service", lab.instanceId());
+        HazelcastConnection hazelcast = HazelcastConnection.connect(settings, lab.instanceId());
+        ReceivedMessages received = new ReceivedMessages();
+        QueueConsumer.start(hazelcast.client(), settings.queueName(), lab.instanceId(),
+                            QueueTracing.create(telemetry), received);
+
+        WebServer server = WebServer.builder()
+                .config(lab.config().get("server"))
+                .routing(routing -> routing
+                        .addFilter(ServerTracing.create(telemetry))
+                        .register(settings.endpoints().messages(), MessagesService.create(received)))
+                .build()
+                .start();
+        lab.register(server.port(), hazelcast::ttlStatus);
+    }
+}

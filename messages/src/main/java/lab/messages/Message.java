@@ -1,0 +1,10 @@
+package lab.messages;
+
+/**
+ * A message taken from the queue.
+ *
+ * @param uuid id the facade gave it
+ * @param msg  text
+ */
+record Message(String uuid, String msg) {
+}

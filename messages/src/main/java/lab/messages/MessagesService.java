@@ -1,0 +1,31 @@
+package lab.messages;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code GET} lists what this instance received from the queue.
+ */
+final class MessagesService implements HttpService {
+
+    private final ReceivedMessages received;
+
+    private MessagesService(ReceivedMessages received) {
+        this.received = received;
+    }
+
+    static MessagesService create(ReceivedMessages received) {
+        return new MessagesService(received);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::list);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        res.send(received.all());
+    }
+}

@@ -1,0 +1,88 @@
+package lab.messages;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.collection.IQueue;
+import com.hazelcast.core.HazelcastInstance;
+import lab.observability.QueueTracing;
+
+/**
+ * Takes envelopes {@code {uuid, msg, traceparent}} from the Hazelcast queue on a virtual thread and
+ * keeps their messages. Survives a lost cluster: it backs off and polls again.
+ */
+final class QueueConsumer {
+
+    private static final System.Logger LOGGER = System.getLogger(QueueConsumer.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> ENVELOPE = new TypeReference<>() { };
+
+    private final HazelcastInstance hazelcast;
+    private final String queueName;
+    private final String consumerId;
+    private final QueueTracing tracing;
+    private final ReceivedMessages received;
+
+    private QueueConsumer(HazelcastInstance hazelcast, String queueName, String consumerId, QueueTracing tracing,
+                          ReceivedMessages received) {
+        this.hazelcast = hazelcast;
+        this.queueName = queueName;
+        this.consumerId = consumerId;
+        this.tracing = tracing;
+        this.received = received;
+    }
+
+    static Thread start(HazelcastInstance hazelcast, String queueName, String consumerId, QueueTracing tracing,
+                        ReceivedMessages received) {
+        QueueConsumer consumer = new QueueConsumer(hazelcast, queueName, consumerId, tracing, received);
+        return Thread.ofVirtual().name("queue-consumer-" + queueName).start(consumer::run);
+    }
+
+    private void run() {
+        int failures = 0;
+        while (!Thread.currentThread().isInterrupted() && hazelcast.getLifecycleService().isRunning()) {
+            try {
+                IQueue<String> queue = hazelcast.getQueue(queueName);
+                String envelope = queue.poll(1, TimeUnit.SECONDS);
+                if (envelope != null) {
+                    accept(envelope);
+                }
+                failures = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failures++;
+                if (failures == 1) {
+                    LOGGER.log(System.Logger.Level.WARNING, "Cannot poll queue " + queueName + ": " + e.getMessage());
+                }
+                pause(Math.min(100L * failures, 2_000L));
+            }
+        }
+    }
+
+    private void accept(String text) {
+        Map<String, String> envelope;
+        try {
+            envelope = JSON.readValue(text, ENVELOPE);
+        } catch (JsonProcessingException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "Dropping a malformed queue entry: " + e.getOriginalMessage());
+            return;
+        }
+        Message message = new Message(envelope.get("uuid"), envelope.get("msg"));
+        tracing.process(queueName, message.uuid(), envelope, consumerId, () -> {
+            received.add(message);
+            return message;
+        });
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

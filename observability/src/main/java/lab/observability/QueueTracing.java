@@ -1,0 +1,147 @@
+package lab.observability;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
+
+/**
+ * Trace context through a Hazelcast queue, which carries no headers: the producer's
+ * {@code send <queue>} span writes its W3C {@code traceparent} into the message envelope, and the
+ * consumer's {@code process <queue>} span links to it.
+ */
+public final class QueueTracing {
+
+    static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
+    static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+    static final AttributeKey<String> MESSAGING_OPERATION_TYPE = AttributeKey.stringKey("messaging.operation.type");
+    static final AttributeKey<String> MESSAGING_MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
+    static final AttributeKey<String> MESSAGING_CONSUMER_ID = AttributeKey.stringKey("messaging.consumer.group.name");
+
+    private static final TextMapGetter<Map<String, String>> ENVELOPE = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> envelope) {
+            return envelope.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> envelope, String key) {
+            return envelope == null ? null : envelope.get(key);
+        }
+    };
+
+    private final OpenTelemetry openTelemetry;
+    private final Tracer tracer;
+
+    private QueueTracing(OpenTelemetry openTelemetry) {
+        this.openTelemetry = openTelemetry;
+        this.tracer = openTelemetry.getTracer("lab.observability.queue");
+    }
+
+    /**
+     * Queue tracing with the given SDK.
+     *
+     * @param openTelemetry SDK
+     * @return queue tracing
+     */
+    public static QueueTracing create(OpenTelemetry openTelemetry) {
+        return new QueueTracing(openTelemetry);
+    }
+
+    /**
+     * Sends inside a PRODUCER span {@code send <queue>}, with the span's context in the envelope.
+     *
+     * @param queueName destination
+     * @param messageId id of the message
+     * @param body      envelope fields without trace context
+     * @param send      offers the complete envelope; returns whether the queue took it
+     * @return what {@code send} returned
+     */
+    public boolean send(String queueName, String messageId, Map<String, String> body, SendAction send) {
+        Span span = tracer.spanBuilder("send " + queueName)
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute(MESSAGING_SYSTEM, "hazelcast")
+                .setAttribute(MESSAGING_DESTINATION, queueName)
+                .setAttribute(MESSAGING_OPERATION_TYPE, "send")
+                .setAttribute(MESSAGING_MESSAGE_ID, messageId)
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            Map<String, String> envelope = new HashMap<>(body);
+            openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), envelope, Map::put);
+            boolean accepted = send.send(envelope);
+            if (!accepted) {
+                span.setStatus(StatusCode.ERROR, "queue full");
+            }
+            return accepted;
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /**
+     * Processes inside a CONSUMER span {@code process <queue>}, linked to the producer's span.
+     *
+     * @param queueName  source
+     * @param messageId  id of the message
+     * @param envelope   envelope as received
+     * @param consumerId Consul service id of the consuming instance
+     * @param process    the work
+     * @param <T>        result type
+     * @return what {@code process} returned
+     */
+    public <T> T process(String queueName, String messageId, Map<String, String> envelope, String consumerId,
+                         Supplier<T> process) {
+        SpanContext producer = Span.fromContext(openTelemetry.getPropagators().getTextMapPropagator()
+                                                        .extract(Context.root(), envelope, ENVELOPE))
+                .getSpanContext();
+        var builder = tracer.spanBuilder("process " + queueName)
+                .setNoParent()
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute(MESSAGING_SYSTEM, "hazelcast")
+                .setAttribute(MESSAGING_DESTINATION, queueName)
+                .setAttribute(MESSAGING_OPERATION_TYPE, "process")
+                .setAttribute(MESSAGING_MESSAGE_ID, messageId)
+                .setAttribute(MESSAGING_CONSUMER_ID, consumerId);
+        if (producer.isValid()) {
+            builder.addLink(producer);
+        }
+        Span span = builder.startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            return process.get();
+        } catch (RuntimeException e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /**
+     * Offers the envelope to the queue.
+     */
+    @FunctionalInterface
+    public interface SendAction {
+        /**
+         * Offers the envelope.
+         *
+         * @param envelope body plus trace context
+         * @return whether the queue took it
+         */
+        boolean send(Map<String, String> envelope);
+    }
+}

@@ -1,0 +1,78 @@
+package lab.config;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
+
+/**
+ * A Hazelcast client that knows whether it is connected, so the heartbeat can tell Consul the
+ * truth: an instance without its cluster reports a warning and leaves {@code ?passing} routing.
+ */
+public final class HazelcastConnection implements AutoCloseable {
+
+    private final HazelcastInstance client;
+    private final AtomicBoolean connected = new AtomicBoolean();
+
+    private HazelcastConnection(LabSettings settings, String instanceName) {
+        ClientConfig config = HazelcastClients.config(settings, instanceName);
+        // Added to the config, not the client, so not even the first connection event is missed.
+        config.addListenerConfig(new ListenerConfig((LifecycleListener) this::onLifecycle));
+        this.client = HazelcastClient.newHazelcastClient(config);
+    }
+
+    private void onLifecycle(LifecycleEvent event) {
+        switch (event.getState()) {
+        case CLIENT_CONNECTED -> connected.set(true);
+        case CLIENT_DISCONNECTED, SHUTTING_DOWN -> connected.set(false);
+        default -> { }
+        }
+    }
+
+    /**
+     * Starts a client for the given settings; it connects in the background.
+     *
+     * @param settings     lab settings
+     * @param instanceName name of this client, e.g. the Consul service id
+     * @return connection
+     */
+    public static HazelcastConnection connect(LabSettings settings, String instanceName) {
+        return new HazelcastConnection(settings, instanceName);
+    }
+
+    /**
+     * The client.
+     *
+     * @return Hazelcast client
+     */
+    public HazelcastInstance client() {
+        return client;
+    }
+
+    /**
+     * Whether the client is connected to its cluster now.
+     *
+     * @return connected
+     */
+    public boolean connected() {
+        return connected.get();
+    }
+
+    /**
+     * What the heartbeat should report.
+     *
+     * @return passing when connected, else a warning that names the cause
+     */
+    public TtlStatus ttlStatus() {
+        return connected() ? TtlStatus.PASSING : TtlStatus.warning("Hazelcast client not connected to its cluster");
+    }
+
+    @Override
+    public void close() {
+        client.shutdown();
+    }
+}
