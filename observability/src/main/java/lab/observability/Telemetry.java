@@ -40,6 +40,7 @@ public final class Telemetry {
         defaults.put("otel.service.name", serviceName);
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
+        defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
         if (setting("otel.exporter.otlp.endpoint").isEmpty() && setting("otel.exporter.otlp.traces.endpoint").isEmpty()) {
             defaults.put("otel.traces.exporter", "none");
         }

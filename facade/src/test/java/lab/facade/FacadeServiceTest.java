@@ -1,0 +1,253 @@
+package lab.facade;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.ClientResponseTyped;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import lab.config.ConsulClients;
+import lab.config.HealthyInstances;
+import lab.config.Registrar;
+import lab.config.ServiceRegistration;
+import lab.config.TtlStatus;
+import lab.observability.ClientTracing;
+import lab.observability.QueueTracing;
+import lab.observability.ServerTracing;
+import lab.observability.testing.InMemoryTelemetry;
+import lab.testing.ConsulAgent;
+import lab.testing.Eventually;
+import lab.testing.FreePorts;
+import lab.testing.HazelcastCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * The facade against real Consul (discovery), real Hazelcast (queue) and real HTTP downstream
+ * instances: a working logging instance, a dead one registered as passing, and a messages one.
+ */
+@ServerTest
+class FacadeServiceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ConsulAgent CONSUL = ConsulAgent.start();
+    private static final HazelcastCluster CLUSTER = HazelcastCluster.start(1);
+    private static final InMemoryTelemetry TELEMETRY = new InMemoryTelemetry();
+    private static final List<String> LOGGED = new CopyOnWriteArrayList<>();
+    private static final WebServer DOWNSTREAM = WebServer.builder()
+            .routing(routing -> routing
+                    .post("/logging", (req, res) -> {
+                        LOGGED.add(req.content().as(String.class));
+                        res.status(Status.CREATED_201).send();
+                    })
+                    .get("/logging", (req, res) -> sendJson(res, "[{\"uuid\":\"l-1\",\"msg\":\"logged\"}]"))
+                    .get("/messages", (req, res) -> sendJson(res, "[{\"uuid\":\"m-1\",\"msg\":\"received\"}]")))
+            .build()
+            .start();
+    private static final int DEAD_PORT = FreePorts.next();
+    private static final List<Registrar> REGISTRATIONS = List.of(
+            register("logging-service", "logging-live", DOWNSTREAM.port()),
+            register("logging-service", "logging-dead", DEAD_PORT),
+            register("messages-service", "messages-live", DOWNSTREAM.port()));
+
+    private final Http1Client client;
+
+    FacadeServiceTest(Http1Client client) {
+        this.client = client;
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        WebClient http = WebClient.builder()
+                .connectTimeout(Duration.ofSeconds(1))
+                .addService(ClientTracing.create(TELEMETRY.openTelemetry()))
+                .build();
+        HealthyInstances logging = HealthyInstances.create(CONSUL.endpoint(), "logging-service");
+        HealthyInstances messages = HealthyInstances.create(CONSUL.endpoint(), "messages-service");
+        Eventually.await(Duration.ofSeconds(10), () -> logging.all().size() == 2 && messages.all().size() == 1,
+                         "downstream instances discovered");
+        routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
+                .register("/facade", FacadeService.create(
+                        QueueProducer.create(CLUSTER.member(), "facade-queue", QueueTracing.create(TELEMETRY.openTelemetry())),
+                        LoggingClient.create(Downstream.create(http, logging, "/logging")),
+                        MessagesClient.create(Downstream.create(http, messages, "/messages"))));
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        REGISTRATIONS.forEach(Registrar::close);
+        DOWNSTREAM.stop();
+        CLUSTER.close();
+        CONSUL.close();
+    }
+
+    @BeforeEach
+    void forgetEarlierRequests() {
+        LOGGED.clear();
+        CLUSTER.member().getQueue("facade-queue").clear();
+        TELEMETRY.reset();
+    }
+
+    @Test
+    void formPostIsQueuedAndLoggedWithOneUuid() {
+        ClientResponseTyped<String> response = client.post("/facade")
+                .contentType(MediaTypes.APPLICATION_FORM_URLENCODED)
+                .submit("msg=hello+world", String.class);
+        assertThat(response.entity(), response.status(), is(Status.CREATED_201));
+        JsonNode answer = read(response.entity());
+        String uuid = answer.get("uuid").asText();
+        assertThat(answer.get("logged_by").asText(), is("logging-live"));
+        assertThat(LOGGED, hasSize(1));
+        assertThat(read(LOGGED.getFirst()).get("uuid").asText(), is(uuid));
+        assertThat(read(LOGGED.getFirst()).get("msg").asText(), is("hello world"));
+
+        JsonNode envelope = read((String) CLUSTER.member().getQueue("facade-queue").poll());
+        assertThat(envelope.get("uuid").asText(), is(uuid));
+        assertThat(envelope.get("msg").asText(), is("hello world"));
+        SpanData server = TELEMETRY.await("SERVER", span -> span.getKind() == SpanKind.SERVER);
+        SpanData send = TELEMETRY.await("send", span -> span.getName().equals("send facade-queue"));
+        assertThat(send.getKind(), is(SpanKind.PRODUCER));
+        assertThat(send.getParentSpanId(), is(server.getSpanId()));
+        assertThat(envelope.get("traceparent").asText(),
+                   startsWith("00-" + send.getTraceId() + "-" + send.getSpanId() + "-"));
+    }
+
+    @Test
+    void jsonPostIsAccepted() {
+        ClientResponseTyped<String> response = client.post("/facade")
+                .contentType(MediaTypes.APPLICATION_JSON)
+                .submit("{\"msg\": \"from json\"}", String.class);
+        assertThat(response.entity(), response.status(), is(Status.CREATED_201));
+        assertThat(read(LOGGED.getFirst()).get("msg").asText(), is("from json"));
+    }
+
+    @Test
+    void badInputIsAClearJsonErrorAndNothingIsQueuedOrLogged() {
+        Map<String, String> badJson = Map.of(
+                "{\"msg\": \"\"}", "empty",
+                "{\"msg\": 5}", "wrong type",
+                "{\"text\": \"x\"}", "missing",
+                "{\"msg\": ", "malformed",
+                "[\"msg\"]", "not an object");
+        badJson.forEach((body, why) -> assertBadRequest(why, MediaTypes.APPLICATION_JSON, body));
+        assertBadRequest("empty form field", MediaTypes.APPLICATION_FORM_URLENCODED, "msg=");
+        assertBadRequest("missing form field", MediaTypes.APPLICATION_FORM_URLENCODED, "text=hello");
+        assertBadRequest("blank form field", MediaTypes.APPLICATION_FORM_URLENCODED, "msg=+++");
+
+        ClientResponseTyped<String> text = client.post("/facade").contentType(MediaTypes.TEXT_PLAIN)
+                .submit("hello", String.class);
+        assertThat(text.status(), is(Status.UNSUPPORTED_MEDIA_TYPE_415));
+        assertThat(text.entity(), containsString("\"error\""));
+        assertThat(LOGGED, hasSize(0));
+        assertThat(CLUSTER.member().getQueue("facade-queue").size(), is(0));
+    }
+
+    @Test
+    void retriesOnAnotherInstanceAndNeverTheSameOneTwice() {
+        for (int i = 0; i < 20; i++) {
+            ClientResponseTyped<String> response = client.post("/facade")
+                    .contentType(MediaTypes.APPLICATION_FORM_URLENCODED)
+                    .submit("msg=retry-" + i, String.class);
+            assertThat(response.entity(), response.status(), is(Status.CREATED_201));
+        }
+        assertThat(LOGGED, hasSize(20));
+        TELEMETRY.await("20 server spans", span -> TELEMETRY.spans().stream()
+                .filter(it -> it.getKind() == SpanKind.SERVER).count() == 20);
+        Map<String, List<SpanData>> attemptsPerTrace = TELEMETRY.spans().stream()
+                .filter(span -> span.getKind() == SpanKind.CLIENT && span.getName().equals("POST"))
+                .collect(Collectors.groupingBy(SpanData::getTraceId));
+        Set<Integer> attemptCounts = new HashSet<>();
+        attemptsPerTrace.values().forEach(attempts -> {
+            Set<String> instances = attempts.stream()
+                    .map(span -> span.getAttributes().get(AttributeKey.stringKey("lab.peer.service.id")))
+                    .collect(Collectors.toSet());
+            assertThat("no instance tried twice in one request", instances, hasSize(attempts.size()));
+            attemptCounts.add(attempts.size());
+            attempts.forEach(this::assertSemconvClientSpan);
+        });
+        assertThat("with a dead instance in 20 random picks, some request needed a retry", attemptCounts.contains(2),
+                   is(true));
+    }
+
+    @Test
+    void getAsksLoggingAndMessagesInOneTrace() {
+        ClientResponseTyped<String> response = client.get("/facade").request(String.class);
+        assertThat(response.status(), is(Status.OK_200));
+        JsonNode both = read(response.entity());
+        assertThat(both.get("logging").get(0).get("uuid").asText(), is("l-1"));
+        assertThat(both.get("messages").get(0).get("uuid").asText(), is("m-1"));
+
+        SpanData server = TELEMETRY.await("SERVER", span -> span.getKind() == SpanKind.SERVER);
+        SpanData messages = TELEMETRY.await("GET messages", span -> span.getKind() == SpanKind.CLIENT
+                && span.getAttributes().get(AttributeKey.stringKey("url.full")).endsWith("/messages"));
+        assertThat(messages.getTraceId(), is(server.getTraceId()));
+        assertThat(messages.getParentSpanId(), is(server.getSpanId()));
+        assertThat(messages.getAttributes().get(AttributeKey.stringKey("lab.peer.service.id")), is("messages-live"));
+        assertThat(messages.getAttributes().get(AttributeKey.longKey("server.port")), is((long) DOWNSTREAM.port()));
+    }
+
+    private void assertSemconvClientSpan(SpanData span) {
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("http.request.method")), is("POST"));
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("server.address")), is("127.0.0.1"));
+        assertThat(span.getAttributes().get(AttributeKey.longKey("server.port")), notNullValue());
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("url.full")), containsString("/logging"));
+        boolean dead = span.getAttributes().get(AttributeKey.longKey("server.port")) == DEAD_PORT;
+        if (dead) {
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type")), notNullValue());
+            assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code")), nullValue());
+        } else {
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type")), nullValue());
+            assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code")), is(201L));
+        }
+    }
+
+    private void assertBadRequest(String why, io.helidon.common.media.type.MediaType type, String body) {
+        ClientResponseTyped<String> response = client.post("/facade").contentType(type).submit(body, String.class);
+        assertThat(why, response.status(), is(Status.BAD_REQUEST_400));
+        assertThat(why, response.entity(), containsString("\"error\""));
+    }
+
+    private static void sendJson(io.helidon.webserver.http.ServerResponse res, String json) {
+        res.headers().contentType(MediaTypes.APPLICATION_JSON);
+        res.send(json);
+    }
+
+    private static Registrar register(String name, String id, int port) {
+        ServiceRegistration registration = new ServiceRegistration(name, id, "127.0.0.1", port, Duration.ofSeconds(30),
+                                                                   Duration.ofMinutes(1), Map.of());
+        return Registrar.create(ConsulClients.create(CONSUL.endpoint()), registration, () -> TtlStatus.PASSING).start();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Not JSON: " + json, e);
+        }
+    }
+}

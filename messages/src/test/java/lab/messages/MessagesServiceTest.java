@@ -1,0 +1,74 @@
+package lab.messages;
+
+import java.time.Duration;
+
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import lab.observability.QueueTracing;
+import lab.observability.ServerTracing;
+import lab.observability.testing.InMemoryTelemetry;
+import lab.testing.Eventually;
+import lab.testing.HazelcastCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+@ServerTest
+class MessagesServiceTest {
+
+    private static final String PRODUCER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String PRODUCER_SPAN = "00f067aa0ba902b7";
+    private static final HazelcastCluster CLUSTER = HazelcastCluster.start(1);
+    private static final InMemoryTelemetry TELEMETRY = new InMemoryTelemetry();
+    private static final ReceivedMessages RECEIVED = new ReceivedMessages();
+
+    private final Http1Client client;
+
+    MessagesServiceTest(Http1Client client) {
+        this.client = client;
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        QueueConsumer.start(CLUSTER.member(), "test-queue", "messages-test-1",
+                            QueueTracing.create(TELEMETRY.openTelemetry()), RECEIVED);
+        routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
+                .register("/messages", MessagesService.create(RECEIVED));
+    }
+
+    @AfterAll
+    static void stopHazelcast() {
+        CLUSTER.close();
+    }
+
+    @Test
+    void consumesTheQueueSkipsMalformedEntriesAndServesWhatItReceived() {
+        CLUSTER.member().getQueue("test-queue").offer("not an envelope");
+        CLUSTER.member().getQueue("test-queue").offer("""
+                {"uuid": "m-1", "msg": "hello", "traceparent": "00-%s-%s-01"}""".formatted(PRODUCER_TRACE, PRODUCER_SPAN));
+        Eventually.await(Duration.ofSeconds(10), () -> client.get("/messages").requestEntity(String.class).contains("m-1"),
+                         "message consumed and listed");
+        assertThat(client.get("/messages").requestEntity(String.class), is("[{\"uuid\":\"m-1\",\"msg\":\"hello\"}]"));
+
+        SpanData process = TELEMETRY.await("process", span -> span.getName().equals("process test-queue"));
+        assertThat(process.getKind(), is(SpanKind.CONSUMER));
+        assertThat(process.getLinks().getFirst().getSpanContext().getTraceId(), is(PRODUCER_TRACE));
+        assertThat(process.getLinks().getFirst().getSpanContext().getSpanId(), is(PRODUCER_SPAN));
+        assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.system")), is("hazelcast"));
+        assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.destination.name")), is("test-queue"));
+        assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.operation.type")), is("process"));
+        assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.consumer.group.name")),
+                   is("messages-test-1"));
+        assertThat(CLUSTER.member().getQueue("test-queue").size(), is(0));
+        assertThat(client.get("/messages").requestEntity(String.class), not(containsString("not an envelope")));
+    }
+}
