@@ -7,12 +7,12 @@ import java.util.function.Supplier;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 
 /**
@@ -75,7 +75,7 @@ public final class QueueTracing {
                 .setAttribute(MESSAGING_OPERATION_TYPE, "send")
                 .setAttribute(MESSAGING_MESSAGE_ID, messageId)
                 .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
+        return Spans.inSpan(span, () -> {
             Map<String, String> envelope = new HashMap<>(body);
             openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), envelope, Map::put);
             boolean accepted = send.send(envelope);
@@ -83,13 +83,7 @@ public final class QueueTracing {
                 span.setStatus(StatusCode.ERROR, "queue full");
             }
             return accepted;
-        } catch (RuntimeException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
-            throw e;
-        } finally {
-            span.end();
-        }
+        });
     }
 
     /**
@@ -108,7 +102,7 @@ public final class QueueTracing {
         SpanContext producer = Span.fromContext(openTelemetry.getPropagators().getTextMapPropagator()
                                                         .extract(Context.root(), envelope, ENVELOPE))
                 .getSpanContext();
-        var builder = tracer.spanBuilder("process " + queueName)
+        SpanBuilder builder = tracer.spanBuilder("process " + queueName)
                 .setNoParent()
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute(MESSAGING_SYSTEM, "hazelcast")
@@ -119,16 +113,7 @@ public final class QueueTracing {
         if (producer.isValid()) {
             builder.addLink(producer);
         }
-        Span span = builder.startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            return process.get();
-        } catch (RuntimeException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
-            throw e;
-        } finally {
-            span.end();
-        }
+        return Spans.inSpan(builder.startSpan(), process);
     }
 
     /**

@@ -41,7 +41,14 @@ public final class Spans {
      * @return what {@code work} returned
      */
     public <T> T client(String name, Attributes attributes, Supplier<T> work) {
-        Span span = tracer.spanBuilder(name).setSpanKind(SpanKind.CLIENT).setAllAttributes(attributes).startSpan();
+        return inSpan(tracer.spanBuilder(name).setSpanKind(SpanKind.CLIENT).setAllAttributes(attributes).startSpan(),
+                      work);
+    }
+
+    /**
+     * Runs {@code work} with {@code span} current, records a failure on it, and ends it.
+     */
+    static <T> T inSpan(Span span, Supplier<T> work) {
         try (Scope ignored = span.makeCurrent()) {
             return work.get();
         } catch (RuntimeException e) {
