@@ -1,5 +1,7 @@
 package lab.facade;
 
+import java.util.function.Supplier;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -22,15 +24,19 @@ final class Downstream {
 
     private final WebClient http;
     private final Failover failover;
-    private final String path;
+    private final Supplier<String> path;
 
-    private Downstream(WebClient http, HealthyInstances instances, String path) {
+    private Downstream(WebClient http, HealthyInstances instances, Supplier<String> path) {
         this.http = http;
         this.failover = Failover.create(instances, MAX_ATTEMPTS);
         this.path = path;
     }
 
-    static Downstream create(WebClient http, HealthyInstances instances, String path) {
+    /**
+     * Calls to a service's instances at the path the supplier names now ({@code api-endpoints} in
+     * Consul; a change takes effect with the next call).
+     */
+    static Downstream create(WebClient http, HealthyInstances instances, Supplier<String> path) {
         return new Downstream(http, instances, path);
     }
 
@@ -47,7 +53,7 @@ final class Downstream {
     <T> T exchange(Method method, Object entity, ResponseHandler<T> handler) {
         return failover.call((instance, resendCount) -> {
             HttpClientRequest request = http.method(method)
-                    .uri(instance.uri().resolve(path))
+                    .uri(instance.uri().resolve(path.get()))
                     .property(ClientTracing.INSTANCE_ID, instance.id())
                     .property(ClientTracing.RESEND_COUNT, String.valueOf(resendCount));
             try (HttpClientResponse response = entity == null ? request.request() : request.submit(entity)) {

@@ -8,7 +8,7 @@ import io.helidon.webserver.WebServer;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.config.HazelcastConnection;
 import lab.config.LabBootstrap;
-import lab.config.LabSettings;
+import lab.config.LiveSettings;
 import lab.observability.ClientTracing;
 import lab.observability.QueueTracing;
 import lab.observability.ServerTracing;
@@ -31,9 +31,9 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         LabBootstrap lab = LabBootstrap.create("facade-service", args);
-        LabSettings settings = LabSettings.create(lab.config());
+        LiveSettings settings = lab.settings();
         OpenTelemetry telemetry = Telemetry.create("facade-service", lab.instanceId());
-        HazelcastConnection hazelcast = HazelcastConnection.connect(settings, lab.instanceId());
+        HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), lab.instanceId());
 
         WebClient http = WebClient.builder()
                 .connectTimeout(Duration.ofSeconds(1))
@@ -41,19 +41,23 @@ public final class Main {
                 .addService(ClientTracing.create(telemetry))
                 .build();
         FacadeService facade = FacadeService.create(
-                QueueProducer.create(hazelcast.client(), settings.queueName(), QueueTracing.create(telemetry)),
+                QueueProducer.create(hazelcast.client(), () -> settings.current().queueName(),
+                                     QueueTracing.create(telemetry)),
                 LoggingClient.create(Downstream.create(http, lab.discover("logging-service"),
-                                                       settings.endpoints().logging())),
+                                                       () -> settings.current().endpoints().logging())),
                 MessagesClient.create(Downstream.create(http, lab.discover("messages-service"),
-                                                        settings.endpoints().messages())));
+                                                        () -> settings.current().endpoints().messages())));
 
         WebServer server = WebServer.builder()
                 .config(lab.config().get("server"))
+                .featuresDiscoverServices(false)
+                .addFeature(lab.observe(hazelcast))
                 .routing(routing -> routing
                         .addFilter(ServerTracing.create(telemetry))
-                        .register(settings.endpoints().facade(), facade))
+                        .register("/settings", lab.settingsService())
+                        .register(settings.current().endpoints().facade(), facade))
                 .build()
                 .start();
-        lab.register(server.port(), hazelcast::ttlStatus);
+        lab.register(server.port());
     }
 }

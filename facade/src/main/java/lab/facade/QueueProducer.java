@@ -1,6 +1,7 @@
 package lab.facade;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,32 +17,33 @@ final class QueueProducer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HazelcastInstance hazelcast;
-    private final String queueName;
+    private final Supplier<String> queueName;
     private final QueueTracing tracing;
 
-    private QueueProducer(HazelcastInstance hazelcast, String queueName, QueueTracing tracing) {
+    private QueueProducer(HazelcastInstance hazelcast, Supplier<String> queueName, QueueTracing tracing) {
         this.hazelcast = hazelcast;
         this.queueName = queueName;
         this.tracing = tracing;
     }
 
-    static QueueProducer create(HazelcastInstance hazelcast, String queueName, QueueTracing tracing) {
+    /**
+     * A producer for the queue the supplier names now: a new {@code queue_name} in Consul takes
+     * effect with the next message, no restart.
+     */
+    static QueueProducer create(HazelcastInstance hazelcast, Supplier<String> queueName, QueueTracing tracing) {
         return new QueueProducer(hazelcast, queueName, tracing);
     }
 
     /**
-     * Offers the message.
+     * Offers the message. The queue is looked up per call (Hazelcast caches the proxy): the client
+     * may still be connecting at start-up, and the name may have changed.
      *
      * @return whether the queue took it
      */
     boolean offer(Message message) {
-        return tracing.send(queueName, message.uuid(), Map.of("uuid", message.uuid(), "msg", message.msg()),
-                            envelope -> queue().offer(json(envelope)));
-    }
-
-    // Looked up per call (Hazelcast caches the proxy): the client may still be connecting at start-up.
-    private IQueue<String> queue() {
-        return hazelcast.getQueue(queueName);
+        IQueue<String> queue = hazelcast.getQueue(queueName.get());
+        return tracing.send(queue.getName(), message.uuid(), Map.of("uuid", message.uuid(), "msg", message.msg()),
+                            envelope -> queue.offer(json(envelope)));
     }
 
     private static String json(Map<String, String> envelope) {

@@ -93,9 +93,9 @@ class FacadeServiceTest {
                          "downstream instances discovered");
         routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
                 .register("/facade", FacadeService.create(
-                        QueueProducer.create(CLUSTER.member(), "facade-queue", QueueTracing.create(TELEMETRY.openTelemetry())),
-                        LoggingClient.create(Downstream.create(http, logging, "/logging")),
-                        MessagesClient.create(Downstream.create(http, messages, "/messages"))));
+                        QueueProducer.create(CLUSTER.member(), () -> "facade-queue", QueueTracing.create(TELEMETRY.openTelemetry())),
+                        LoggingClient.create(Downstream.create(http, logging, () -> "/logging")),
+                        MessagesClient.create(Downstream.create(http, messages, () -> "/messages"))));
     }
 
     @AfterAll

@@ -5,7 +5,7 @@ import io.helidon.webserver.WebServer;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.config.HazelcastConnection;
 import lab.config.LabBootstrap;
-import lab.config.LabSettings;
+import lab.config.LiveSettings;
 import lab.observability.ServerTracing;
 import lab.observability.Telemetry;
 
@@ -25,18 +25,21 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         LabBootstrap lab = LabBootstrap.create("logging-service", args);
-        LabSettings settings = LabSettings.create(lab.config());
+        LiveSettings settings = lab.settings();
         OpenTelemetry telemetry = Telemetry.create("logging-service", lab.instanceId());
-        HazelcastConnection hazelcast = HazelcastConnection.connect(settings, lab.instanceId());
-        MessageStore store = MessageStore.create(hazelcast.client(), settings.mapName(), telemetry);
+        HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), lab.instanceId());
+        MessageStore store = MessageStore.create(hazelcast.client(), () -> settings.current().mapName(), telemetry);
 
         WebServer server = WebServer.builder()
                 .config(lab.config().get("server"))
+                .featuresDiscoverServices(false)
+                .addFeature(lab.observe(hazelcast))
                 .routing(routing -> routing
                         .addFilter(ServerTracing.create(telemetry))
-                        .register(settings.endpoints().logging(), LoggingService.create(store)))
+                        .register("/settings", lab.settingsService())
+                        .register(settings.current().endpoints().logging(), LoggingService.create(store)))
                 .build()
                 .start();
-        lab.register(server.port(), hazelcast::ttlStatus);
+        lab.register(server.port());
     }
 }

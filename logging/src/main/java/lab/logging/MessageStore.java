@@ -1,6 +1,7 @@
 package lab.logging;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -19,18 +20,20 @@ final class MessageStore {
     private static final AttributeKey<String> DB_COLLECTION = AttributeKey.stringKey("db.collection.name");
 
     private final HazelcastInstance hazelcast;
-    private final String mapName;
+    private final Supplier<String> mapName;
     private final Spans spans;
-    private final Attributes putAttributes;
 
-    private MessageStore(HazelcastInstance hazelcast, String mapName, Spans spans) {
+    private MessageStore(HazelcastInstance hazelcast, Supplier<String> mapName, Spans spans) {
         this.hazelcast = hazelcast;
         this.mapName = mapName;
         this.spans = spans;
-        this.putAttributes = Attributes.of(DB_SYSTEM, "hazelcast", DB_OPERATION, "putIfAbsent", DB_COLLECTION, mapName);
     }
 
-    static MessageStore create(HazelcastInstance hazelcast, String mapName, OpenTelemetry telemetry) {
+    /**
+     * A store in the map the supplier names now: a new {@code map_name} in Consul takes effect
+     * with the next call, no restart.
+     */
+    static MessageStore create(HazelcastInstance hazelcast, Supplier<String> mapName, OpenTelemetry telemetry) {
         return new MessageStore(hazelcast, mapName, Spans.create(telemetry));
     }
 
@@ -40,8 +43,11 @@ final class MessageStore {
      * @return whether it was stored
      */
     boolean storeIfAbsent(Message message) {
-        return spans.client("putIfAbsent " + mapName, putAttributes,
-                            () -> map().putIfAbsent(message.uuid(), message.msg()) == null);
+        IMap<String, String> map = map();
+        Attributes attributes = Attributes.of(DB_SYSTEM, "hazelcast", DB_OPERATION, "putIfAbsent",
+                                              DB_COLLECTION, map.getName());
+        return spans.client("putIfAbsent " + map.getName(), attributes,
+                            () -> map.putIfAbsent(message.uuid(), message.msg()) == null);
     }
 
     List<Message> all() {
@@ -53,6 +59,6 @@ final class MessageStore {
 
     // Looked up per call (Hazelcast caches the proxy): the client may still be connecting at start-up.
     private IMap<String, String> map() {
-        return hazelcast.getMap(mapName);
+        return hazelcast.getMap(mapName.get());
     }
 }

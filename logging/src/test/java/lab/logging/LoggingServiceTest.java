@@ -36,7 +36,7 @@ class LoggingServiceTest {
     static void routing(HttpRouting.Builder routing) {
         routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
                 .register("/logging", LoggingService.create(
-                        MessageStore.create(CLUSTER.member(), "test-map", TELEMETRY.openTelemetry())));
+                        MessageStore.create(CLUSTER.member(), () -> "test-map", TELEMETRY.openTelemetry())));
     }
 
     @AfterAll

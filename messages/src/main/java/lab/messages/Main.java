@@ -5,7 +5,7 @@ import io.helidon.webserver.WebServer;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.config.HazelcastConnection;
 import lab.config.LabBootstrap;
-import lab.config.LabSettings;
+import lab.config.LiveSettings;
 import lab.observability.QueueTracing;
 import lab.observability.ServerTracing;
 import lab.observability.Telemetry;
@@ -26,20 +26,23 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         LabBootstrap lab = LabBootstrap.create("messages-service", args);
-        LabSettings settings = LabSettings.create(lab.config());
+        LiveSettings settings = lab.settings();
         OpenTelemetry telemetry = Telemetry.create("messages-service", lab.instanceId());
-        HazelcastConnection hazelcast = HazelcastConnection.connect(settings, lab.instanceId());
+        HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), lab.instanceId());
         ReceivedMessages received = new ReceivedMessages();
-        QueueConsumer.start(hazelcast.client(), settings.queueName(), lab.instanceId(),
+        QueueConsumer.start(hazelcast.client(), () -> settings.current().queueName(), lab.instanceId(),
                             QueueTracing.create(telemetry), received);
 
         WebServer server = WebServer.builder()
                 .config(lab.config().get("server"))
+                .featuresDiscoverServices(false)
+                .addFeature(lab.observe(hazelcast))
                 .routing(routing -> routing
                         .addFilter(ServerTracing.create(telemetry))
-                        .register(settings.endpoints().messages(), MessagesService.create(received)))
+                        .register("/settings", lab.settingsService())
+                        .register(settings.current().endpoints().messages(), MessagesService.create(received)))
                 .build()
                 .start();
-        lab.register(server.port(), hazelcast::ttlStatus);
+        lab.register(server.port());
     }
 }

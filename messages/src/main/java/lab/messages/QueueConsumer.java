@@ -2,6 +2,7 @@ package lab.messages;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -21,12 +22,12 @@ final class QueueConsumer {
     private static final TypeReference<Map<String, String>> ENVELOPE = new TypeReference<>() { };
 
     private final HazelcastInstance hazelcast;
-    private final String queueName;
+    private final Supplier<String> queueName;
     private final String consumerId;
     private final QueueTracing tracing;
     private final ReceivedMessages received;
 
-    private QueueConsumer(HazelcastInstance hazelcast, String queueName, String consumerId, QueueTracing tracing,
+    private QueueConsumer(HazelcastInstance hazelcast, Supplier<String> queueName, String consumerId, QueueTracing tracing,
                           ReceivedMessages received) {
         this.hazelcast = hazelcast;
         this.queueName = queueName;
@@ -35,20 +36,25 @@ final class QueueConsumer {
         this.received = received;
     }
 
-    static Thread start(HazelcastInstance hazelcast, String queueName, String consumerId, QueueTracing tracing,
+    /**
+     * Starts consuming on a virtual thread. Every poll asks the supplier for the queue name, so a
+     * new {@code queue_name} in Consul switches the consumer over without a restart.
+     */
+    static Thread start(HazelcastInstance hazelcast, Supplier<String> queueName, String consumerId, QueueTracing tracing,
                         ReceivedMessages received) {
         QueueConsumer consumer = new QueueConsumer(hazelcast, queueName, consumerId, tracing, received);
-        return Thread.ofVirtual().name("queue-consumer-" + queueName).start(consumer::run);
+        return Thread.ofVirtual().name("queue-consumer").start(consumer::run);
     }
 
     private void run() {
         int failures = 0;
         while (!Thread.currentThread().isInterrupted() && hazelcast.getLifecycleService().isRunning()) {
+            String name = queueName.get();
             try {
-                IQueue<String> queue = hazelcast.getQueue(queueName);
+                IQueue<String> queue = hazelcast.getQueue(name);
                 String envelope = queue.poll(1, TimeUnit.SECONDS);
                 if (envelope != null) {
-                    accept(envelope);
+                    accept(name, envelope);
                 }
                 failures = 0;
             } catch (InterruptedException e) {
@@ -56,14 +62,14 @@ final class QueueConsumer {
             } catch (RuntimeException e) {
                 failures++;
                 if (failures == 1) {
-                    LOGGER.log(System.Logger.Level.WARNING, "Cannot poll queue " + queueName + ": " + e.getMessage());
+                    LOGGER.log(System.Logger.Level.WARNING, "Cannot poll queue " + name + ": " + e.getMessage());
                 }
                 pause(Math.min(100L * failures, 2_000L));
             }
         }
     }
 
-    private void accept(String text) {
+    private void accept(String queue, String text) {
         Map<String, String> envelope;
         try {
             envelope = JSON.readValue(text, ENVELOPE);
@@ -72,7 +78,7 @@ final class QueueConsumer {
             return;
         }
         Message message = new Message(envelope.get("uuid"), envelope.get("msg"));
-        tracing.process(queueName, message.uuid(), envelope, consumerId, () -> {
+        tracing.process(queue, message.uuid(), envelope, consumerId, () -> {
             received.add(message);
             return message;
         });

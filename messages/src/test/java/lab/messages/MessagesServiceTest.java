@@ -39,7 +39,7 @@ class MessagesServiceTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        QueueConsumer.start(CLUSTER.member(), "test-queue", "messages-test-1",
+        QueueConsumer.start(CLUSTER.member(), () -> "test-queue", "messages-test-1",
                             QueueTracing.create(TELEMETRY.openTelemetry()), RECEIVED);
         routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
                 .register("/messages", MessagesService.create(RECEIVED));

@@ -3,8 +3,13 @@ package lab.config;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.ecwid.consul.ConsulException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import io.helidon.common.media.type.MediaType;
@@ -28,13 +33,22 @@ import io.helidon.config.spi.WatchableSource;
 public final class ConsulConfigSource extends AbstractConfigSource
         implements ParsableSource, WatchableSource<ConsulKey> {
 
+    private static final System.Logger LOGGER = System.getLogger(ConsulConfigSource.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ConsulKey target;
     private final ConsulClient client;
+    private final boolean validateJson;
+    private final Function<JsonNode, Optional<String>> validator;
+    private volatile String lastGood;
+    private volatile Status status = new Status(0, Optional.empty());
 
     private ConsulConfigSource(Builder builder) {
         super(builder);
         this.target = builder.target;
         this.client = ConsulClients.create(target.endpoint());
+        this.validateJson = builder.json;
+        this.validator = builder.validator;
     }
 
     /**
@@ -95,13 +109,60 @@ public final class ConsulConfigSource extends AbstractConfigSource
             throw new ConfigException("Cannot read Consul key " + target + ": " + e.getMessage(), e);
         }
         if (value == null || value.getDecodedValue() == null) {
+            status = new Status(0, Optional.empty());
             return Optional.empty();
         }
+        String content = value.getDecodedValue();
+        Optional<String> problem = problem(content);
+        status = new Status(value.getModifyIndex(), problem);
+        if (problem.isPresent()) {
+            LOGGER.log(System.Logger.Level.WARNING, "Consul key " + target.key() + " at index " + value.getModifyIndex()
+                    + " is malformed (" + problem.get() + "); keeping the last good config");
+            content = lastGood;
+            if (content == null) {
+                return Optional.empty();
+            }
+        } else {
+            lastGood = content;
+        }
         return Optional.of(ConfigParser.Content.builder()
-                                   .data(new ByteArrayInputStream(value.getDecodedValue().getBytes(StandardCharsets.UTF_8)))
+                                   .data(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)))
                                    .charset(StandardCharsets.UTF_8)
                                    .stamp(value.getModifyIndex())
                                    .build());
+    }
+
+    /**
+     * What the last read found: the KV index and, when the content was malformed, why.
+     *
+     * @return status of the last read
+     */
+    public Status status() {
+        return status;
+    }
+
+    // Helidon's parser would fail the whole reload; a JSON document is checked here first.
+    private Optional<String> problem(String content) {
+        if (!validateJson) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode document = JSON.readTree(content);
+            return document instanceof ObjectNode
+                    ? validator.apply(document)
+                    : Optional.of("not a JSON object");
+        } catch (JsonProcessingException e) {
+            return Optional.of("not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * The outcome of the last read.
+     *
+     * @param index   Consul's modify index of the value read, 0 when the key was missing
+     * @param problem why the value was rejected, empty when it was used
+     */
+    public record Status(long index, Optional<String> problem) {
     }
 
     /**
@@ -115,7 +176,10 @@ public final class ConsulConfigSource extends AbstractConfigSource
         private ConsulEndpoint endpoint = ConsulEndpoint.fromEnvironment();
         private String key = LabSettings.KEY;
         private boolean watch = true;
-        private boolean mediaTypeSet;
+        private boolean restoreWhenMissing;
+        private MediaType mediaType;
+        private boolean json;
+        private Function<JsonNode, Optional<String>> validator = document -> Optional.empty();
         private ConsulKey target;
 
         private Builder() {
@@ -124,11 +188,11 @@ public final class ConsulConfigSource extends AbstractConfigSource
         @Override
         public ConsulConfigSource build() {
             target = new ConsulKey(endpoint, key);
-            if (!mediaTypeSet) {
-                super.mediaType(MediaTypes.detectType(key).orElse(MediaTypes.APPLICATION_JSON));
-            }
+            MediaType type = mediaType != null ? mediaType : MediaTypes.detectType(key).orElse(MediaTypes.APPLICATION_JSON);
+            super.mediaType(type);
+            json = type.equals(MediaTypes.APPLICATION_JSON);
             if (watch) {
-                super.changeWatcher(ConsulWatcher.create());
+                super.changeWatcher(ConsulWatcher.create(restoreWhenMissing));
             }
             return new ConsulConfigSource(this);
         }
@@ -147,6 +211,7 @@ public final class ConsulConfigSource extends AbstractConfigSource
             metaConfig.get("address").asString()
                     .ifPresent(address -> endpoint(ConsulEndpoint.create(address, endpoint.token())));
             metaConfig.get("watch").asBoolean().ifPresent(this::watch);
+            metaConfig.get("restore-when-missing").asBoolean().ifPresent(this::restoreWhenMissing);
             return super.config(metaConfig);
         }
 
@@ -183,10 +248,34 @@ public final class ConsulConfigSource extends AbstractConfigSource
             return this;
         }
 
+        /**
+         * Whether the watch writes the last document back (create-only) when the key disappears,
+         * e.g. because a {@code -dev} agent restarted and forgot all KV; default {@code false}.
+         *
+         * @param restore whether to restore
+         * @return updated builder
+         */
+        public Builder restoreWhenMissing(boolean restore) {
+            this.restoreWhenMissing = restore;
+            return this;
+        }
+
+        /**
+         * Checks a JSON document beyond syntax; a document it rejects is not used (the last good
+         * one stays) and the reason shows in {@link ConsulConfigSource#status()}.
+         *
+         * @param validator returns why the document is unusable, or empty
+         * @return updated builder
+         */
+        public Builder validator(Function<JsonNode, Optional<String>> validator) {
+            this.validator = validator;
+            return this;
+        }
+
         @Override
         public Builder mediaType(MediaType mediaType) {
-            mediaTypeSet = true;
-            return super.mediaType(mediaType);
+            this.mediaType = mediaType;
+            return this;
         }
 
         @Override

@@ -8,6 +8,7 @@ import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.kv.model.GetValue;
+import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.config.spi.ChangeEventType;
 import io.helidon.config.spi.ChangeWatcher;
 
@@ -22,11 +23,13 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     private static final Object NOT_READ_YET = new Object();
 
     private final Duration wait;
+    private final boolean restoreWhenMissing;
     private volatile boolean running;
     private Thread thread;
 
-    private ConsulWatcher(Duration wait) {
+    private ConsulWatcher(Duration wait, boolean restoreWhenMissing) {
         this.wait = wait;
+        this.restoreWhenMissing = restoreWhenMissing;
     }
 
     /**
@@ -35,7 +38,17 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
      * @return new watcher
      */
     public static ConsulWatcher create() {
-        return new ConsulWatcher(ConsulClients.MAX_WAIT);
+        return create(false);
+    }
+
+    /**
+     * A watcher that may put the last content back when the key disappears.
+     *
+     * @param restoreWhenMissing whether to write the last content back (create-only)
+     * @return new watcher
+     */
+    public static ConsulWatcher create(boolean restoreWhenMissing) {
+        return new ConsulWatcher(ConsulClients.MAX_WAIT, restoreWhenMissing);
     }
 
     @Override
@@ -58,6 +71,15 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         }
     }
 
+    // A restarted -dev agent forgot all KV: put back what this instance last saw, unless someone was faster.
+    private static void restore(ConsulClient client, ConsulKey target, String content) {
+        PutParams createOnly = new PutParams();
+        createOnly.setCas(0L);
+        if (Boolean.TRUE.equals(client.setKVValue(target.key(), content, createOnly).getValue())) {
+            LOGGER.log(System.Logger.Level.INFO, "Consul key " + target.key() + " was gone; restored the last known value");
+        }
+    }
+
     @Override
     public Class<ConsulKey> type() {
         return ConsulKey.class;
@@ -77,6 +99,11 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
                     LOGGER.log(System.Logger.Level.INFO, "Watch on " + target + " resumed");
                     failures = 0;
                 }
+                if (content == null && last instanceof String lastContent && restoreWhenMissing) {
+                    restore(client, target, lastContent);
+                    index = 0;
+                    continue;
+                }
                 if (returned != index && !Objects.equals(content, last)) {
                     last = content;
                     listener.accept(ChangeEvent.create(target,
@@ -89,6 +116,8 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
                     return;
                 }
                 failures++;
+                // After an outage the agent may be a new one whose indexes start small again.
+                index = 0;
                 LOGGER.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
                            "Watch on " + target + " failed (" + e.getMessage() + "), retrying with back-off");
                 if (!Backoff.sleep(failures)) {

@@ -8,12 +8,15 @@ import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
+import io.helidon.health.HealthCheck;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
 
 /**
- * A Hazelcast client that knows whether it is connected, so the heartbeat can tell Consul the
- * truth: an instance without its cluster reports a warning and leaves {@code ?passing} routing.
+ * A Hazelcast client that knows whether it is connected, and says so as a readiness health check,
+ * so the heartbeat tells Consul the truth: an instance without its cluster leaves {@code ?passing}.
  */
-public final class HazelcastConnection implements AutoCloseable {
+public final class HazelcastConnection implements AutoCloseable, HealthCheck {
 
     private final HazelcastInstance client;
     private final AtomicBoolean connected = new AtomicBoolean();
@@ -62,13 +65,22 @@ public final class HazelcastConnection implements AutoCloseable {
         return connected.get();
     }
 
-    /**
-     * What the heartbeat should report.
-     *
-     * @return passing when connected, else a warning that names the cause
-     */
-    public TtlStatus ttlStatus() {
-        return connected() ? TtlStatus.PASSING : TtlStatus.warning("Hazelcast client not connected to its cluster");
+    @Override
+    public String name() {
+        return "hazelcast";
+    }
+
+    @Override
+    public HealthCheckType type() {
+        return HealthCheckType.READINESS;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.builder()
+                .status(connected())
+                .detail("cluster", client.getConfig().getClusterName())
+                .build();
     }
 
     @Override

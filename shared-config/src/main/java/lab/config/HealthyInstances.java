@@ -126,6 +126,7 @@ public final class HealthyInstances implements AutoCloseable {
                     return;
                 }
                 failures++;
+                index = 0;
                 if (failures == 1) {
                     // Keep the last snapshot: a Consul outage must not take every instance out of rotation.
                     LOGGER.log(System.Logger.Level.WARNING, "Health watch of " + serviceName + " failed ("

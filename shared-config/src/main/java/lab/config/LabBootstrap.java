@@ -4,19 +4,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.health.HealthCheck;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
 
 /**
- * What every service does with Consul at start: wait for the agent, seed {@code lab_settings} if
- * it is missing, build the layered config, register with a heartbeat, discover its peers.
+ * What every service does with Consul: wait for the agent, seed {@code lab_settings} if it is
+ * missing, build the layered live config, register with a heartbeat that reports the instance's
+ * health checks, and discover its peers.
  * <p>
  * Config layers, highest first: command line ({@code --port}), system properties, environment
  * variables, Consul KV {@code lab_settings} (live), the lab's defaults, {@code application.yaml}.
@@ -29,47 +33,61 @@ public final class LabBootstrap {
     private final String instanceId;
     private final ConsulEndpoint endpoint;
     private final ConsulClient client;
+    private final ConsulConfigSource settingsSource;
     private final Config config;
+    private final LiveSettings settings;
+    private final List<HealthCheck> healthChecks = new ArrayList<>();
 
-    private LabBootstrap(String serviceName, ConsulEndpoint endpoint, Map<String, String> arguments) {
-        this.serviceName = serviceName;
+    private LabBootstrap(Builder builder) {
+        this.serviceName = builder.serviceName;
         this.instanceId = ServiceRegistration.uniqueId(serviceName);
-        this.endpoint = endpoint;
+        this.endpoint = builder.endpoint;
         this.client = ConsulClients.create(endpoint);
-        waitForConsul(Boolean.parseBoolean(System.getenv("CONSUL_FAIL_FAST")));
+        waitForConsul(builder.failFast);
+        this.settingsSource = ConsulConfigSource.builder()
+                .endpoint(endpoint)
+                .key(LabSettings.KEY)
+                .restoreWhenMissing(true)
+                .validator(LabSettings::problem)
+                .optional(true)
+                .build();
         this.config = Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
-                .sources(List.of(ConfigSources.create(arguments),
+                .sources(List.of(ConfigSources.create(builder.arguments),
                                  ConfigSources.systemProperties(),
                                  ConfigSources.environmentVariables(),
-                                 ConsulConfigSource.builder().endpoint(endpoint).key(LabSettings.KEY).optional(true),
+                                 () -> settingsSource,
                                  ConfigSources.classpath(LabSettings.DEFAULTS_RESOURCE),
                                  ConfigSources.classpath("application.yaml").optional(true)))
                 .build();
+        this.settings = LiveSettings.create(config, settingsSource);
+        healthChecks.add(settings);
     }
 
     /**
-     * Bootstraps a service against the Consul agent named by {@code CONSUL_HTTP_ADDR}.
+     * Bootstraps a service against the Consul agent named by {@code CONSUL_HTTP_ADDR}, waiting for it
+     * unless {@code CONSUL_FAIL_FAST=true}.
      *
      * @param serviceName Consul service name, e.g. {@code logging-service}
      * @param args        command line; {@code --port N} sets {@code server.port}
      * @return bootstrap with the service's config
      */
     public static LabBootstrap create(String serviceName, String... args) {
-        return create(serviceName, ConsulEndpoint.fromEnvironment(), args);
+        return builder()
+                .serviceName(serviceName)
+                .failFast(Boolean.parseBoolean(System.getenv("CONSUL_FAIL_FAST")))
+                .arguments(args)
+                .build();
     }
 
     /**
-     * Bootstraps a service against the given agent.
+     * A builder, for tests and embedding.
      *
-     * @param serviceName Consul service name
-     * @param endpoint    Consul agent
-     * @param args        command line; {@code --port N} sets {@code server.port}
-     * @return bootstrap with the service's config
+     * @return builder
      */
-    public static LabBootstrap create(String serviceName, ConsulEndpoint endpoint, String... args) {
-        return new LabBootstrap(serviceName, endpoint, arguments(args));
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -79,6 +97,15 @@ public final class LabBootstrap {
      */
     public Config config() {
         return config;
+    }
+
+    /**
+     * The lab settings, kept current from Consul.
+     *
+     * @return live settings
+     */
+    public LiveSettings settings() {
+        return settings;
     }
 
     /**
@@ -100,16 +127,41 @@ public final class LabBootstrap {
     }
 
     /**
-     * Registers this instance, listening on {@code port}, and deregisters it when the JVM stops.
+     * {@code GET /settings} for this instance.
      *
-     * @param port   the port the server really listens on
-     * @param health the instance's own health, reported by every heartbeat
+     * @return service to register at {@code /settings}
+     */
+    public SettingsService settingsService() {
+        return SettingsService.create(settings, instanceId);
+    }
+
+    /**
+     * Helidon's observe feature with this instance's health checks at {@code /observe/health}: the
+     * given ones plus the settings check. The heartbeat reports the same checks to Consul.
+     *
+     * @param checks the service's own checks, e.g. its Hazelcast connection
+     * @return feature to add to the web server
+     */
+    public ObserveFeature observe(HealthCheck... checks) {
+        healthChecks.addAll(List.of(checks));
+        return ObserveFeature.create(HealthObserver.builder()
+                                             .useSystemServices(false)
+                                             .details(true)
+                                             .addChecks(healthChecks.toArray(HealthCheck[]::new))
+                                             .build());
+    }
+
+    /**
+     * Registers this instance, listening on {@code port}, with a heartbeat that reports its health
+     * checks, and deregisters it when the JVM stops.
+     *
+     * @param port the port the server really listens on
      * @return the running registrar
      */
-    public Registrar register(int port, Supplier<TtlStatus> health) {
+    public Registrar register(int port) {
         ServiceRegistration registration = ServiceRegistration.create(serviceName, instanceId, port,
-                                                                        config.get("consul.service"));
-        Registrar registrar = Registrar.create(client, registration, health).start();
+                                                                      config.get("consul.service"));
+        Registrar registrar = Registrar.create(client, registration, HealthTtl.create(healthChecks)).start();
         Runtime.getRuntime().addShutdownHook(new Thread(registrar::close, "deregister-" + registration.id()));
         return registrar;
     }
@@ -131,7 +183,7 @@ public final class LabBootstrap {
                 return;
             } catch (RuntimeException e) {
                 if (failFast) {
-                    throw new IllegalStateException("Consul at " + endpoint + " is not usable (CONSUL_FAIL_FAST=true): "
+                    throw new IllegalStateException("Consul at " + endpoint + " is not usable (fail-fast is on): "
                                                             + e.getMessage(), e);
                 }
                 LOGGER.log(System.Logger.Level.WARNING, "Waiting for Consul at " + endpoint + " (attempt " + attempt
@@ -169,18 +221,80 @@ public final class LabBootstrap {
         }
     }
 
-    private static Map<String, String> arguments(String... args) {
-        Map<String, String> arguments = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.startsWith("--port=")) {
-                arguments.put("server.port", arg.substring("--port=".length()));
-            } else if (arg.equals("--port") && i + 1 < args.length) {
-                arguments.put("server.port", args[++i]);
-            } else {
-                throw new IllegalArgumentException("Unknown argument " + arg + "; usage: [--port N] (0 picks a free port)");
-            }
+    /**
+     * Builds a {@link LabBootstrap}; building waits for Consul.
+     */
+    public static final class Builder implements io.helidon.common.Builder<Builder, LabBootstrap> {
+
+        private String serviceName;
+        private ConsulEndpoint endpoint = ConsulEndpoint.fromEnvironment();
+        private boolean failFast;
+        private Map<String, String> arguments = Map.of();
+
+        private Builder() {
         }
-        return arguments;
+
+        @Override
+        public LabBootstrap build() {
+            if (serviceName == null) {
+                throw new IllegalStateException("serviceName is required");
+            }
+            return new LabBootstrap(this);
+        }
+
+        /**
+         * Consul service name, e.g. {@code logging-service}.
+         *
+         * @param serviceName name
+         * @return updated builder
+         */
+        public Builder serviceName(String serviceName) {
+            this.serviceName = serviceName;
+            return this;
+        }
+
+        /**
+         * Agent to use; default from {@code CONSUL_HTTP_ADDR} and {@code CONSUL_HTTP_TOKEN}.
+         *
+         * @param endpoint agent
+         * @return updated builder
+         */
+        public Builder endpoint(ConsulEndpoint endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * Fail at once when Consul is not usable at start, instead of waiting with back-off.
+         *
+         * @param failFast whether to fail fast
+         * @return updated builder
+         */
+        public Builder failFast(boolean failFast) {
+            this.failFast = failFast;
+            return this;
+        }
+
+        /**
+         * The command line: {@code --port N} (or {@code --port=N}; 0 picks a free port).
+         *
+         * @param args command line
+         * @return updated builder
+         */
+        public Builder arguments(String... args) {
+            Map<String, String> parsed = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.startsWith("--port=")) {
+                    parsed.put("server.port", arg.substring("--port=".length()));
+                } else if (arg.equals("--port") && i + 1 < args.length) {
+                    parsed.put("server.port", args[++i]);
+                } else {
+                    throw new IllegalArgumentException("Unknown argument " + arg + "; usage: [--port N] (0 picks a free port)");
+                }
+            }
+            this.arguments = parsed;
+            return this;
+        }
     }
 }

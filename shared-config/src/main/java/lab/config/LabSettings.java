@@ -1,7 +1,10 @@
 package lab.config;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
@@ -43,6 +46,36 @@ public record LabSettings(String clusterName,
                 config.get("map_name").asString().get(),
                 config.get("hazelcast_members").asList(String.class).get(),
                 ApiEndpoints.create(config.get("api-endpoints")));
+    }
+
+    /**
+     * Why a {@code lab_settings} document cannot be used, if it cannot: the keys the lab reads must
+     * have the right types (names are non-empty strings, members {@code host:port} strings, endpoints
+     * paths). Keys it does not read, like {@code cluster_nodes}, may hold anything.
+     *
+     * @param document parsed JSON object
+     * @return the first problem found, or empty
+     */
+    public static Optional<String> problem(JsonNode document) {
+        for (String name : List.of("cluster_name", "queue_name", "map_name")) {
+            JsonNode value = document.get(name);
+            if (value != null && (!value.isTextual() || value.asText().isBlank())) {
+                return Optional.of(name + " must be a non-empty string");
+            }
+        }
+        JsonNode members = document.get("hazelcast_members");
+        if (members != null && (!members.isArray() || members.isEmpty()
+                || !StreamSupport.stream(members.spliterator(), false)
+                .allMatch(member -> member.isTextual() && member.asText().matches("[^:\\s]+:\\d+")))) {
+            return Optional.of("hazelcast_members must be a non-empty list of \"host:port\" strings");
+        }
+        JsonNode endpoints = document.get("api-endpoints");
+        if (endpoints != null && (!endpoints.isObject()
+                || !StreamSupport.stream(endpoints.spliterator(), false)
+                .allMatch(path -> path.isTextual() && path.asText().startsWith("/")))) {
+            return Optional.of("api-endpoints must map service names to paths starting with /");
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,8 +1,12 @@
 package lab.config;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,7 +33,8 @@ public record ServiceRegistration(String name,
 
     /**
      * Registration of the instance listening on {@code port}, from the {@code consul.service} node:
-     * {@code address} (default {@code 127.0.0.1}), {@code ttl} (default 5 s),
+     * {@code address} (default {@code 127.0.0.1}; {@code auto} registers this host's own non-loopback
+     * IPv4 address, what a container needs), {@code ttl} (default 5 s),
      * {@code deregister-after} (default 1 min, Consul's minimum).
      *
      * @param name   Consul service name
@@ -40,6 +45,9 @@ public record ServiceRegistration(String name,
      */
     public static ServiceRegistration create(String name, String id, int port, Config config) {
         String address = config.get("address").asString().orElse("127.0.0.1");
+        if (address.equals("auto")) {
+            address = ownAddress();
+        }
         return new ServiceRegistration(name,
                                        id,
                                        address,
@@ -67,6 +75,29 @@ public record ServiceRegistration(String name,
      */
     public static String uniqueId(String name) {
         return name + "-" + host() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // The first non-loopback IPv4 of an interface that is up: in a container, its address on the network.
+    static String ownAddress() {
+        try {
+            return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                    .filter(ServiceRegistration::usable)
+                    .flatMap(networkInterface -> Collections.list(networkInterface.getInetAddresses()).stream())
+                    .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
+                    .map(InetAddress::getHostAddress)
+                    .findFirst()
+                    .orElse("127.0.0.1");
+        } catch (SocketException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    private static boolean usable(NetworkInterface networkInterface) {
+        try {
+            return networkInterface.isUp() && !networkInterface.isLoopback();
+        } catch (SocketException e) {
+            return false;
+        }
     }
 
     private static String host() {

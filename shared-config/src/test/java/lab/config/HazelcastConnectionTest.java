@@ -6,6 +6,7 @@ import java.util.List;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.health.HealthCheckResponse;
 import lab.testing.Eventually;
 import lab.testing.HazelcastCluster;
 import org.junit.jupiter.api.Test;
@@ -26,11 +27,11 @@ class HazelcastConnectionTest {
                     .build());
             try (HazelcastConnection connection = HazelcastConnection.connect(settings, "connection-test")) {
                 Eventually.await(Duration.ofSeconds(20), connection::connected, "client connects");
-                assertThat(connection.ttlStatus(), is(TtlStatus.PASSING));
+                assertThat(connection.call().status(), is(HealthCheckResponse.Status.UP));
                 connection.client().getMap("m").put("k", "v");
                 cluster.close();
                 Eventually.await(Duration.ofSeconds(20), () -> !connection.connected(), "client notices the cluster is gone");
-                assertThat(connection.ttlStatus().state(), is(TtlStatus.State.WARNING));
+                assertThat(HealthTtl.create(List.of(connection)).get().state(), is(TtlStatus.State.WARNING));
             }
         }
     }

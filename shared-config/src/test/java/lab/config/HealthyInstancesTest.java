@@ -97,6 +97,23 @@ class HealthyInstancesTest {
     }
 
     @Test
+    void maintenanceModeTakesAnInstanceOutOfRotationAndBack() {
+        Registrar a = register("maint", 8301);
+        Registrar b = register("maint", 8302);
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "maint")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 2, "both instances seen");
+            agent.put("/v1/agent/service/maintenance/" + a.registration().id() + "?enable=true&reason=drill", "");
+            Eventually.await(Duration.ofSeconds(2), () -> instances.all().size() == 1, "instance in maintenance dropped");
+            assertThat(instances.all().getFirst().port(), is(8302));
+            agent.put("/v1/agent/service/maintenance/" + a.registration().id() + "?enable=false", "");
+            Eventually.await(Duration.ofSeconds(2), () -> instances.all().size() == 2, "instance back");
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
     void emptyServiceHasNoPick() {
         try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "nobody")) {
             assertThat(instances.awaitFirstRead(Duration.ofSeconds(5)), is(true));

@@ -68,6 +68,31 @@ class RegistrarTest {
         }
     }
 
+    @Test
+    void steadyStateNeverLeavesPassing() throws InterruptedException {
+        try (Registrar registrar = Registrar.create(client, registration("steady", 1), () -> TtlStatus.PASSING).start()) {
+            String id = registrar.registration().id();
+            long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            int polls = 0;
+            while (System.nanoTime() < end) {
+                assertThat("passing at poll " + polls, passing("steady"), containsString(id));
+                polls++;
+                Thread.sleep(25);
+            }
+        }
+    }
+
+    @Test
+    void isBackAndPassingWithinOneTtlAfterConsulRestarts() {
+        try (Registrar registrar = Registrar.create(client, registration("survivor", 3), () -> TtlStatus.PASSING).start()) {
+            String id = registrar.registration().id();
+            agent.restart();
+            long back = System.nanoTime();
+            Eventually.await(Duration.ofSeconds(10), () -> passing("survivor").contains(id), "registered again");
+            assertThat(Duration.ofNanos(System.nanoTime() - back), org.hamcrest.Matchers.lessThan(Duration.ofSeconds(3)));
+        }
+    }
+
     private static String passing(String name) {
         return agent.get("/v1/health/service/" + name + "?passing");
     }
