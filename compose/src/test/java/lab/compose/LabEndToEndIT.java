@@ -130,6 +130,39 @@ class LabEndToEndIT {
 
     @Test
     @Order(3)
+    void settingsChangeReachesEveryInstanceAndTheQueueSwitchesWithoutRestart() {
+        String cluster = read(consul.get("/v1/kv/lab_settings?raw")).get("cluster_name").asText();
+        List<String> members = new ArrayList<>();
+        read(consul.get("/v1/kv/lab_settings?raw")).get("hazelcast_members").forEach(member -> members.add(member.asText()));
+        consul.put("/v1/kv/lab_settings", """
+                {"cluster_name": "%s", "queue_name": "switched-queue", "map_name": "message-distributed-map",
+                 "hazelcast_members": %s}
+                """.formatted(cluster, json(members)));
+        long put = System.nanoTime();
+        List<URI> everyInstance = new ArrayList<>();
+        for (String service : List.of("facade-service", "logging-service", "messages-service")) {
+            passing(service).forEach(entry -> everyInstance.add(instanceUri(entry, "/settings")));
+        }
+        Eventually.await(Duration.ofSeconds(10), () -> everyInstance.stream()
+                                 .allMatch(uri -> read(get(uri).body()).get("queue_name").asText().equals("switched-queue")),
+                         () -> "every instance reports the new queue_name");
+        System.out.printf("lab_settings change seen by all %d instances after %d ms%n",
+                          everyInstance.size(), Duration.ofNanos(System.nanoTime() - put).toMillis());
+        JsonNode settings = read(get(everyInstance.getFirst()).body());
+        assertThat(settings.get("problem").isNull(), is(true));
+        assertThat(settings.get("consul_index").asLong() > 0, is(true));
+
+        String uuid = read(post(facades().getFirst(), "application/x-www-form-urlencoded", "msg=after-switch").body())
+                .get("uuid").asText();
+        Eventually.await(Duration.ofSeconds(10), () -> passing("messages-service").stream()
+                                 .anyMatch(entry -> uuids(read(get(instanceUri(entry, "/messages")).body())).contains(uuid)),
+                         () -> "a message sent after the switch is consumed from the new queue");
+        assertThat(read(get(instanceUri(passing("logging-service").getFirst(), "/observe/health")).body())
+                           .get("status").asText(), is("UP"));
+    }
+
+    @Test
+    @Order(4)
     void killedLoggingInstanceLeavesRotationWithinOneTtlAndNoGetFails() {
         lab.process("logging-1").destroyForcibly();
         long killedAt = System.nanoTime();
@@ -148,7 +181,7 @@ class LabEndToEndIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void sigtermedFacadeDeregistersAtOnce() throws InterruptedException {
         Process facade = lab.process("facade-2");
         int before = passing("facade-service").size();
