@@ -27,7 +27,9 @@ public final class Main {
         LabBootstrap lab = LabBootstrap.create("logging-service", args);
         LiveSettings settings = lab.settings();
         OpenTelemetry telemetry = Telemetry.create("logging-service", lab.instanceId());
-        HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), lab.instanceId());
+        HazelcastConnection hazelcast = HazelcastConnection.connect(
+                settings.current(), lab.instanceId(),
+                MemberStatusReporter.create(lab.settingsDocument(), () -> settings.current().hazelcastMembers()));
         MessageStore store = MessageStore.create(hazelcast.client(), () -> settings.current().mapName(), telemetry);
 
         WebServer server = WebServer.builder()

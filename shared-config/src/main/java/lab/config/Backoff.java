@@ -18,6 +18,17 @@ final class Backoff {
     }
 
     /**
+     * A short random pause for check-and-set retries, so racing writers spread out.
+     */
+    static void sleepMillis(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 5 + 5 * Math.min(attempt, 10)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Sleeps for the failure count's delay.
      *
      * @return {@code false} when interrupted

@@ -1,5 +1,6 @@
 package lab.config;
 
+import java.util.EventListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.hazelcast.client.HazelcastClient;
@@ -21,10 +22,13 @@ public final class HazelcastConnection implements AutoCloseable, HealthCheck {
     private final HazelcastInstance client;
     private final AtomicBoolean connected = new AtomicBoolean();
 
-    private HazelcastConnection(LabSettings settings, String instanceName) {
+    private HazelcastConnection(LabSettings settings, String instanceName, EventListener... listeners) {
         ClientConfig config = HazelcastClients.config(settings, instanceName);
-        // Added to the config, not the client, so not even the first connection event is missed.
+        // Added to the config, not the client, so not even the first connection or membership event is missed.
         config.addListenerConfig(new ListenerConfig((LifecycleListener) this::onLifecycle));
+        for (EventListener listener : listeners) {
+            config.addListenerConfig(new ListenerConfig(listener));
+        }
         this.client = HazelcastClient.newHazelcastClient(config);
     }
 
@@ -41,10 +45,11 @@ public final class HazelcastConnection implements AutoCloseable, HealthCheck {
      *
      * @param settings     lab settings
      * @param instanceName name of this client, e.g. the Consul service id
+     * @param listeners    Hazelcast listeners (membership, lifecycle, ...) to register before it starts
      * @return connection
      */
-    public static HazelcastConnection connect(LabSettings settings, String instanceName) {
-        return new HazelcastConnection(settings, instanceName);
+    public static HazelcastConnection connect(LabSettings settings, String instanceName, EventListener... listeners) {
+        return new HazelcastConnection(settings, instanceName, listeners);
     }
 
     /**

@@ -167,6 +167,15 @@ public final class LabBootstrap {
     }
 
     /**
+     * The {@code lab_settings} document, for read-modify-write with check-and-set.
+     *
+     * @return the KV document
+     */
+    public KvDocument settingsDocument() {
+        return KvDocument.create(endpoint, LabSettings.KEY);
+    }
+
+    /**
      * The live set of passing instances of another service.
      *
      * @param serviceName Consul service name

@@ -81,9 +81,18 @@ public final class HazelcastCluster implements AutoCloseable {
                 """.formatted(clusterName, queueName, mapName, members);
     }
 
+    /**
+     * Stops one member, as a crash would look to the others (no graceful migration wait).
+     *
+     * @param index 0-based member index
+     */
+    public void stopMember(int index) {
+        members.get(index).getLifecycleService().terminate();
+    }
+
     @Override
     public void close() {
-        members.forEach(HazelcastInstance::shutdown);
+        members.stream().filter(member -> member.getLifecycleService().isRunning()).forEach(HazelcastInstance::shutdown);
     }
 
     private void startMember(int port) {
