@@ -1,6 +1,8 @@
 package lab.config;
 
 import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.ConsulRawClient;
@@ -20,6 +22,19 @@ public final class ConsulClients {
 
     /** Longest wait of any blocking query this project makes. */
     public static final Duration MAX_WAIT = Duration.ofSeconds(10);
+
+    /*
+     * Apache HttpClient's header and wire logs (commons-logging over JUL, at FINE) would print the
+     * X-Consul-Token of every request as soon as someone turns debug logging on. Silenced here, and
+     * held in static fields because JUL forgets the level of a logger nobody references.
+     */
+    private static final Logger HEADER_LOG = Logger.getLogger("org.apache.http.headers");
+    private static final Logger WIRE_LOG = Logger.getLogger("org.apache.http.wire");
+
+    static {
+        HEADER_LOG.setLevel(Level.OFF);
+        WIRE_LOG.setLevel(Level.OFF);
+    }
 
     private ConsulClients() {
     }

@@ -29,13 +29,15 @@ public final class ConsulAgent implements AutoCloseable {
     private final Path dataLog;
     private final int httpPort;
     private final List<String> extraArgs;
+    private final String token;
     private Process process;
 
-    private ConsulAgent(Path binary, Path dataLog, int httpPort, List<String> extraArgs) {
+    private ConsulAgent(Path binary, Path dataLog, int httpPort, List<String> extraArgs, String token) {
         this.binary = binary;
         this.dataLog = dataLog;
         this.httpPort = httpPort;
         this.extraArgs = extraArgs;
+        this.token = token;
     }
 
     /**
@@ -54,9 +56,40 @@ public final class ConsulAgent implements AutoCloseable {
      * @return running agent
      */
     public static ConsulAgent start(List<String> extraArgs) {
+        return start(extraArgs, null);
+    }
+
+    /**
+     * Starts a dev agent with ACLs on, {@code default_policy = "deny"}: nothing works without a token.
+     * The fixture's own calls and {@link #endpoint()} use {@code masterToken}.
+     *
+     * @param masterToken the bootstrap ("master") token, also the agent's own token
+     * @return running agent
+     */
+    public static ConsulAgent startWithAcl(String masterToken) {
+        try {
+            Path config = Files.createTempFile("consul-acl", ".hcl");
+            Files.writeString(config, """
+                    acl {
+                      enabled = true
+                      default_policy = "deny"
+                      down_policy = "extend-cache"
+                      tokens {
+                        master = "%1$s"
+                        agent = "%1$s"
+                      }
+                    }
+                    """.formatted(masterToken));
+            return start(List.of("-config-file=" + config), masterToken);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ConsulAgent start(List<String> extraArgs, String token) {
         try {
             ConsulAgent agent = new ConsulAgent(binary(), Files.createTempFile("consul-agent", ".log"),
-                                                FreePorts.next(), extraArgs);
+                                                FreePorts.next(), extraArgs, token);
             agent.launch();
             return agent;
         } catch (IOException e) {
@@ -65,12 +98,12 @@ public final class ConsulAgent implements AutoCloseable {
     }
 
     /**
-     * Endpoint of this agent (no token).
+     * Endpoint of this agent, with the master token when ACLs are on.
      *
      * @return endpoint
      */
     public ConsulEndpoint endpoint() {
-        return ConsulEndpoint.local(httpPort);
+        return token == null ? ConsulEndpoint.local(httpPort) : ConsulEndpoint.local(httpPort).withToken(token);
     }
 
     /**
@@ -160,6 +193,9 @@ public final class ConsulAgent implements AutoCloseable {
 
     private String send(HttpRequest.Builder request) {
         try {
+            if (token != null) {
+                request.header("X-Consul-Token", token);
+            }
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(15)).build(),
                                                       HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() >= 300) {
