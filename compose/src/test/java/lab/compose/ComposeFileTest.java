@@ -1,0 +1,333 @@
+package lab.compose;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@code compose/compose.yaml} as Debian's docker-compose 1.29 reads it: valid, and the stack the
+ * README describes. No Docker engine is needed: {@code docker-compose config} only parses.
+ */
+class ComposeFileTest {
+
+    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    private static final Path COMPOSE_FILE = REPO.resolve("compose/compose.yaml");
+    private static final List<String> LAB_SERVICES = List.of("facade-1", "facade-2", "logging", "messages");
+    private static final List<String> HAZELCAST = List.of("hazelcast-1", "hazelcast-2", "hazelcast-3");
+    private static final List<String> SCALABLE = List.of("logging", "messages");
+
+    private static Map<String, Object> normalized;
+
+    @Test
+    void dockerComposeAcceptsTheFile() {
+        Result check = dockerCompose("config", "-q");
+        assertThat("`docker-compose -f " + COMPOSE_FILE + " config -q` failed:\n" + check.stderr(),
+                   check.exitCode(), is(0));
+    }
+
+    @Test
+    void everyServiceIsThere() {
+        List<String> expected = new ArrayList<>(List.of("consul", "consul-seed", "management-center", "jaeger"));
+        expected.addAll(HAZELCAST);
+        expected.addAll(LAB_SERVICES);
+        assertThat(services().keySet(), containsInAnyOrder(expected.toArray()));
+    }
+
+    @Test
+    void hostPortsArePublished() {
+        Set<String> published = new LinkedHashSet<>();
+        services().values().forEach(service -> published.addAll(publishedPorts(map(service))));
+        assertThat(published, hasItems("8500/tcp", "8600/udp", "8008/tcp", "16686/tcp", "4317/tcp", "4318/tcp",
+                                       "8080/tcp", "8088/tcp"));
+        assertThat(publishedPorts(service("consul")), contains("8500/tcp", "8600/udp"));
+        assertThat(publishedPorts(service("management-center")), contains("8008/tcp"));
+        assertThat(publishedPorts(service("jaeger")), containsInAnyOrder("16686/tcp", "4317/tcp", "4318/tcp"));
+        assertThat(publishedPorts(service("facade-1")), contains("8080/tcp"));
+        assertThat(publishedPorts(service("facade-2")), contains("8088/tcp"));
+    }
+
+    @Test
+    void loggingAndMessagesCanScale() {
+        for (String name : SCALABLE) {
+            Map<String, Object> service = service(name);
+            assertThat(name + " must publish no host port, or `--scale " + name + "=N` collides",
+                       publishedPorts(service), is(empty()));
+            assertThat(name + " must have no container_name, or it cannot scale",
+                       service, not(hasKey("container_name")));
+        }
+        assertThat(replicas("logging"), is(3));
+        assertThat(replicas("messages"), is(2));
+    }
+
+    @Test
+    void labServicesReachConsulAndJaeger() {
+        for (String name : LAB_SERVICES) {
+            Map<String, String> env = environment(service(name));
+            assertThat(name, env.get("CONSUL_HTTP_ADDR"), is("consul:8500"));
+            assertThat(name, env.get("CONSUL_SERVICE_ADDRESS"), is("auto"));
+            assertThat(name, env.get("OTEL_EXPORTER_OTLP_ENDPOINT"), is("http://jaeger:4318"));
+        }
+    }
+
+    @Test
+    void labServicesAreBuiltFromTheOneDockerfile() {
+        for (String name : LAB_SERVICES) {
+            Map<String, Object> build = map(service(name).get("build"));
+            assertThat(name, Path.of(String.valueOf(build.get("context"))).toAbsolutePath().normalize(),
+                       is(REPO.normalize()));
+            assertThat(name, build.get("dockerfile"), is("compose/Dockerfile"));
+            assertThat(name, map(build.get("args")).get("SERVICE"), is(name.replaceFirst("-\\d+$", "")));
+        }
+        assertThat(Files.isRegularFile(REPO.resolve("compose/Dockerfile")), is(true));
+        assertThat("the build context must not carry build output",
+                   read(REPO.resolve(".dockerignore")).lines().map(String::strip).toList(),
+                   hasItems("**/target", ".git", ".tools", "compose/.run"));
+    }
+
+    @Test
+    void labServicesStartAfterTheSeedAndTheCluster() {
+        for (String name : LAB_SERVICES) {
+            Map<String, Object> dependsOn = map(service(name).get("depends_on"));
+            assertThat(name, condition(dependsOn, "consul"), is("service_healthy"));
+            assertThat(name + " must not seed Consul's defaults before consul-seed wrote the compose settings",
+                       condition(dependsOn, "consul-seed"), is("service_completed_successfully"));
+            for (String member : HAZELCAST) {
+                assertThat(name, condition(dependsOn, member), is("service_healthy"));
+            }
+        }
+        assertThat(condition(map(service("consul-seed").get("depends_on")), "consul"), is("service_healthy"));
+    }
+
+    @Test
+    void hazelcastMembersFormOneClusterThatSurvivesLosingTwo() {
+        for (String name : HAZELCAST) {
+            Map<String, Object> service = service(name);
+            Map<String, String> env = environment(service);
+            assertThat(name, service.get("image"), is("hazelcast/hazelcast:5.5.0"));
+            assertThat(name, env.get("HZ_CLUSTERNAME"), is("distributed-consul-cluster"));
+            assertThat(name, env.get("HZ_NETWORK_JOIN_MULTICAST_ENABLED"), is("false"));
+            assertThat(name, env.get("HZ_NETWORK_JOIN_TCPIP_ENABLED"), is("true"));
+            assertThat(name, env.get("HZ_NETWORK_JOIN_TCPIP_MEMBERS"), is(String.join(",", HAZELCAST)));
+            assertThat(name, env.get("HZ_MAP_DEFAULT_BACKUPCOUNT"), is("2"));
+            assertThat(name, env.get("HZ_QUEUE_DEFAULT_BACKUPCOUNT"), is("2"));
+            assertThat(name + " needs the REST health endpoint for its healthcheck",
+                       env.get("HZ_NETWORK_RESTAPI_ENDPOINTGROUPS_HEALTHCHECK_ENABLED"), is("true"));
+            assertThat(name, publishedPorts(service), is(empty()));
+        }
+        Map<String, String> mc = environment(service("management-center"));
+        assertThat(mc.get("MC_DEFAULT_CLUSTER"), is("distributed-consul-cluster"));
+        assertThat(mc.get("MC_DEFAULT_CLUSTER_MEMBERS"), is(String.join(",", HAZELCAST)));
+    }
+
+    @Test
+    void seedPointsTheServicesAtTheComposeCluster() throws IOException {
+        JsonNode settings = new ObjectMapper().readTree(read(REPO.resolve("compose/lab_settings.compose.json")));
+        JsonNode defaults = new ObjectMapper().readTree(read(REPO.resolve(
+                "shared-config/src/main/resources/lab_settings.json")));
+        List<String> members = HAZELCAST.stream().map(host -> host + ":5701").toList();
+
+        List<String> listed = IntStream.range(0, settings.path("hazelcast_members").size())
+                .mapToObj(i -> settings.path("hazelcast_members").get(i).asText())
+                .toList();
+        assertThat(listed, is(members));
+        List<String> nodes = new ArrayList<>();
+        settings.path("cluster_nodes").fieldNames().forEachRemaining(nodes::add);
+        assertThat(nodes, is(members));
+        for (String field : List.of("cluster_name", "queue_name", "map_name", "api-endpoints")) {
+            assertThat("same " + field + " as the defaults", settings.get(field), is(defaults.get(field)));
+        }
+        assertThat(settings.path("cluster_name").asText(),
+                   is(environment(service("hazelcast-1")).get("HZ_CLUSTERNAME")));
+
+        Map<String, Object> seed = service("consul-seed");
+        assertThat(seed.get("image"), is(service("consul").get("image")));
+        assertThat(environment(seed).get("CONSUL_HTTP_ADDR"), is("consul:8500"));
+        List<String> volumes = list(seed.get("volumes")).stream().map(ComposeFileTest::volume).toList();
+        assertThat(volumes, hasItems(REPO.resolve("compose/lab_settings.compose.json") + ":/seed/lab_settings.json:ro",
+                                     REPO.resolve("compose/consul-seed.sh") + ":/seed/consul-seed.sh:ro"));
+        assertThat(read(REPO.resolve("compose/consul-seed.sh")), containsString("?cas=0"));
+    }
+
+    // ---- docker-compose ----------------------------------------------------------------------------
+
+    private record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private static Result dockerCompose(String... args) {
+        Path executable = onPath("docker-compose");
+        if (executable == null) {
+            fail("docker-compose is not on PATH (" + System.getenv("PATH") + "): install Debian's docker-compose "
+                         + "(apt-get install --no-install-recommends docker-compose); no Docker engine is needed");
+        }
+        List<String> command = new ArrayList<>(List.of(executable.toString(), "-f", COMPOSE_FILE.toString()));
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile("compose-config", ".out");
+            Path err = Files.createTempFile("compose-config", ".err");
+            try {
+                Process process = new ProcessBuilder(command)
+                        .directory(REPO.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    fail(String.join(" ", command) + " did not finish within 60 s");
+                }
+                return new Result(process.exitValue(), read(out), read(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
+    private static Path onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, name);
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The file as `docker-compose config` normalizes it: anchors merged, paths absolute, ports long. */
+    private static synchronized Map<String, Object> normalized() {
+        if (normalized == null) {
+            Result config = dockerCompose("config");
+            assertThat("`docker-compose config` failed:\n" + config.stderr(), config.exitCode(), is(0));
+            Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(config.stdout());
+            normalized = map(parsed);
+        }
+        return normalized;
+    }
+
+    private static Map<String, Object> services() {
+        Map<String, Object> services = map(normalized().get("services"));
+        assertThat("services in " + COMPOSE_FILE, services.isEmpty(), is(false));
+        return services;
+    }
+
+    private static Map<String, Object> service(String name) {
+        Object service = services().get(name);
+        if (service == null) {
+            fail("no service " + name + " in " + COMPOSE_FILE + "; there are " + services().keySet());
+        }
+        return map(service);
+    }
+
+    /** Host ports as "8080/tcp", from the long form `config` prints (or the short "8080:8080/udp"). */
+    private static List<String> publishedPorts(Map<String, Object> service) {
+        List<String> published = new ArrayList<>();
+        for (Object port : list(service.get("ports"))) {
+            if (port instanceof Map<?, ?> entry) {
+                Object host = entry.get("published");
+                if (host != null) {
+                    Object protocol = entry.get("protocol");
+                    published.add(host + "/" + (protocol == null ? "tcp" : protocol));
+                }
+            } else {
+                String spec = String.valueOf(port);
+                String protocol = spec.contains("/") ? spec.substring(spec.indexOf('/') + 1) : "tcp";
+                String[] parts = spec.replaceFirst("/.*$", "").split(":");
+                if (parts.length >= 2) {
+                    published.add(parts[parts.length - 2] + "/" + protocol);
+                }
+            }
+        }
+        return published;
+    }
+
+    /** A volume as "source:target[:ro]", from the short form 1.29 prints or the long form. */
+    private static String volume(Object volume) {
+        if (volume instanceof Map<?, ?> entry) {
+            return entry.get("source") + ":" + entry.get("target")
+                    + (Boolean.TRUE.equals(entry.get("read_only")) ? ":ro" : "");
+        }
+        return String.valueOf(volume);
+    }
+
+    private static Map<String, String> environment(Map<String, Object> service) {
+        Object env = service.get("environment");
+        if (env instanceof List<?> entries) {
+            return entries.stream().map(String::valueOf)
+                    .collect(Collectors.toMap(e -> e.replaceFirst("=.*$", ""),
+                                              e -> e.contains("=") ? e.substring(e.indexOf('=') + 1) : ""));
+        }
+        return map(env).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())));
+    }
+
+    private static int replicas(String name) {
+        Map<String, Object> service = service(name);
+        Object replicas = map(service.get("deploy")).get("replicas");
+        Object scale = service.get("scale");
+        Object count = replicas != null ? replicas : scale;
+        if (count == null) {
+            fail(name + " has neither deploy.replicas nor scale");
+        }
+        return Integer.parseInt(String.valueOf(count));
+    }
+
+    private static String condition(Map<String, Object> dependsOn, String service) {
+        Object dependency = dependsOn.get(service);
+        if (dependency == null) {
+            fail("no depends_on " + service + " in " + dependsOn.keySet());
+        }
+        return String.valueOf(map(dependency).get("condition"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    private static List<?> list(Object value) {
+        return value instanceof List<?> l ? l : List.of();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + file, e);
+        }
+    }
+}
