@@ -7,7 +7,9 @@ import io.helidon.config.spi.ConfigSource;
 import io.helidon.config.spi.ConfigSourceProvider;
 
 /**
- * Makes {@code type: consul} available in Helidon meta-config.
+ * Makes {@code type: consul} available in Helidon meta-config: with {@code properties.prefix} a
+ * {@link ConsulPrefixConfigSource} (every key below the prefix), else a {@link ConsulConfigSource}
+ * (one document at {@code properties.key}).
  */
 public final class ConsulConfigSourceProvider implements ConfigSourceProvider {
 
@@ -26,7 +28,9 @@ public final class ConsulConfigSourceProvider implements ConfigSourceProvider {
 
     @Override
     public ConfigSource create(String type, Config metaConfig) {
-        return ConsulConfigSource.create(metaConfig);
+        return metaConfig.get("prefix").exists()
+                ? ConsulPrefixConfigSource.builder().config(metaConfig).build()
+                : ConsulConfigSource.create(metaConfig);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package lab.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import com.ecwid.consul.v1.ConsulClient;
@@ -71,6 +74,19 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         }
     }
 
+    // What counts as "the content" for change detection: a key's text, or a prefix's keys and texts.
+    private static Object content(Object value) {
+        if (value instanceof GetValue single) {
+            return single.getDecodedValue();
+        }
+        if (value instanceof List<?> values && !values.isEmpty()) {
+            Map<String, String> all = new TreeMap<>();
+            values.forEach(it -> all.put(((GetValue) it).getKey(), ((GetValue) it).getDecodedValue()));
+            return all;
+        }
+        return null;
+    }
+
     // A restarted -dev agent forgot all KV: put back what this instance last saw, unless someone was faster.
     private static void restore(ConsulClient client, ConsulKey target, String content) {
         PutParams createOnly = new PutParams();
@@ -91,15 +107,17 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         int failures = 0;
         while (running) {
             try {
-                Response<GetValue> response = client.getKVValue(target.key(),
-                                                                new QueryParams(wait.toSeconds(), index));
+                QueryParams query = new QueryParams(wait.toSeconds(), index);
+                Response<?> response = target.prefix()
+                        ? client.getKVValues(target.key(), query)
+                        : client.getKVValue(target.key(), query);
                 long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
-                String content = response.getValue() == null ? null : response.getValue().getDecodedValue();
+                Object content = content(response.getValue());
                 if (failures > 0) {
                     LOGGER.log(System.Logger.Level.INFO, "Watch on " + target + " resumed");
                     failures = 0;
                 }
-                if (content == null && last instanceof String lastContent && restoreWhenMissing) {
+                if (content == null && last instanceof String lastContent && restoreWhenMissing && !target.prefix()) {
                     restore(client, target, lastContent);
                     index = 0;
                     continue;

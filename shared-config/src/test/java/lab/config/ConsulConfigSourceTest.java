@@ -71,6 +71,25 @@ class ConsulConfigSourceTest {
     }
 
     @Test
+    void prefixModeMapsKeysToATreeAndReloadsLive() {
+        agent.put("/v1/kv/config/logging-service/server/port", "9123");
+        agent.put("/v1/kv/config/logging-service/consul/service/ttl", "PT3S");
+        agent.put("/v1/kv/config/other-service/server/port", "1");
+        Config meta = Config.just(ConfigSources.create(java.util.Map.of(
+                "sources.0.type", "consul",
+                "sources.0.properties.prefix", "config/logging-service",
+                "sources.0.properties.address", agent.address())));
+        Config config = Config.builder().config(meta).build();
+        assertThat(config.get("server.port").asInt().get(), is(9123));
+        assertThat(config.get("consul.service.ttl").asString().get(), is("PT3S"));
+
+        AtomicReference<String> port = new AtomicReference<>("9123");
+        config.get("server.port").onChange(node -> port.set(node.asString().orElse("(missing)")));
+        agent.put("/v1/kv/config/logging-service/server/port", "9124");
+        Eventually.await(Duration.ofSeconds(5), () -> "9124".equals(port.get()), "prefix change reaches the config");
+    }
+
+    @Test
     void rejectsKeysThatWouldCorruptTheUrl() {
         for (String key : List.of("a?b", "a#b", "a//b", "", "a b")) {
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
