@@ -18,7 +18,8 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 /**
  * Trace context through a Hazelcast queue, which carries no headers: the producer's
  * {@code send <queue>} span writes its W3C {@code traceparent} into the message envelope, and the
- * consumer's {@code process <queue>} span links to it.
+ * consumer's {@code process <queue>} span links to it. The consumer's work runs with that span's ids
+ * in the MDC, like a request's (the producer runs inside a request, which already has them).
  */
 public final class QueueTracing {
 
@@ -113,7 +114,12 @@ public final class QueueTracing {
         if (producer.isValid()) {
             builder.addLink(producer);
         }
-        return Spans.inSpan(builder.startSpan(), process);
+        Span span = builder.startSpan();
+        return Spans.inSpan(span, () -> {
+            try (LogCorrelation logs = LogCorrelation.open(span)) {
+                return process.get();
+            }
+        });
     }
 
     /**

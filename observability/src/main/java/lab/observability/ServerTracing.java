@@ -19,7 +19,8 @@ import io.opentelemetry.semconv.UrlAttributes;
 /**
  * A SERVER span for every request, child of the caller's W3C {@code traceparent}, with the
  * semantic-convention attributes {@code http.request.method}, {@code url.path}, {@code http.route}
- * and {@code http.response.status_code}.
+ * and {@code http.response.status_code}. While the request is handled, its trace id and span id are
+ * in the MDC ({@code %X{trace_id} %X{span_id}}), so its log lines can be found from the trace.
  */
 public final class ServerTracing implements Filter {
 
@@ -63,7 +64,7 @@ public final class ServerTracing implements Filter {
                 .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method)
                 .setAttribute(UrlAttributes.URL_PATH, req.path().path())
                 .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = span.makeCurrent(); LogCorrelation logs = LogCorrelation.open(span)) {
             chain.proceed();
         } catch (RuntimeException e) {
             span.recordException(e);
