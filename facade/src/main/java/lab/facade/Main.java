@@ -7,6 +7,7 @@ import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.WebServer;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.config.HazelcastConnection;
+import lab.config.JsonErrors;
 import lab.config.LabBootstrap;
 import lab.config.LiveSettings;
 import lab.observability.ClientTracing;
@@ -52,10 +53,10 @@ public final class Main {
                 .config(lab.config().get("server"))
                 .featuresDiscoverServices(false)
                 .addFeature(lab.observe(hazelcast))
-                .routing(routing -> routing
+                .routing(routing -> JsonErrors.install(routing
                         .addFilter(ServerTracing.create(telemetry))
                         .register("/settings", lab.settingsService())
-                        .register(settings.current().endpoints().facade(), facade))
+                        .register(settings.current().endpoints().facade(), facade)))
                 .build()
                 .start();
         lab.register(server.port());

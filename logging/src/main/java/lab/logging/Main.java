@@ -4,6 +4,7 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.config.HazelcastConnection;
+import lab.config.JsonErrors;
 import lab.config.LabBootstrap;
 import lab.config.LiveSettings;
 import lab.observability.ServerTracing;
@@ -36,10 +37,10 @@ public final class Main {
                 .config(lab.config().get("server"))
                 .featuresDiscoverServices(false)
                 .addFeature(lab.observe(hazelcast))
-                .routing(routing -> routing
+                .routing(routing -> JsonErrors.install(routing
                         .addFilter(ServerTracing.create(telemetry))
                         .register("/settings", lab.settingsService())
-                        .register(settings.current().endpoints().logging(), LoggingService.create(store)))
+                        .register(settings.current().endpoints().logging(), LoggingService.create(store))))
                 .build()
                 .start();
         lab.register(server.port());

@@ -81,6 +81,10 @@ class LoggingServiceTest {
         assertThat(server.getAttributes().get(AttributeKey.longKey("http.response.status_code")), is(201L));
         assertThat(server.getAttributes().get(AttributeKey.stringKey("http.request.method")), is("POST"));
         assertThat(server.getAttributes().get(AttributeKey.stringKey("url.path")), is("/logging"));
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("http.route")), is("/logging"));
+        assertThat(server.getName(), is("POST /logging"));
+        assertThat(server.getAttributes().get(AttributeKey.stringKey("url.scheme")), is("http"));
+        assertThat(server.getAttributes().get(AttributeKey.longKey("server.port")), org.hamcrest.Matchers.notNullValue());
     }
 
     private ClientResponseTyped<String> post(String body) {

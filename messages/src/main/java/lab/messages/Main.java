@@ -4,6 +4,7 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.config.HazelcastConnection;
+import lab.config.JsonErrors;
 import lab.config.LabBootstrap;
 import lab.config.LiveSettings;
 import lab.observability.QueueTracing;
@@ -30,17 +31,18 @@ public final class Main {
         OpenTelemetry telemetry = Telemetry.create("messages-service", lab.instanceId());
         HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), lab.instanceId());
         ReceivedMessages received = new ReceivedMessages();
-        QueueConsumer.start(hazelcast.client(), () -> settings.current().queueName(), lab.instanceId(),
+        QueueConsumer.start(hazelcast.client(), () -> settings.current().queueName(),
+                            new QueueTracing.Consumer("messages-service", lab.instanceId()),
                             QueueTracing.create(telemetry), received);
 
         WebServer server = WebServer.builder()
                 .config(lab.config().get("server"))
                 .featuresDiscoverServices(false)
                 .addFeature(lab.observe(hazelcast))
-                .routing(routing -> routing
+                .routing(routing -> JsonErrors.install(routing
                         .addFilter(ServerTracing.create(telemetry))
                         .register("/settings", lab.settingsService())
-                        .register(settings.current().endpoints().messages(), MessagesService.create(received)))
+                        .register(settings.current().endpoints().messages(), MessagesService.create(received))))
                 .build()
                 .start();
         lab.register(server.port());

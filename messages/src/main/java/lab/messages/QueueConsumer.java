@@ -23,15 +23,16 @@ final class QueueConsumer {
 
     private final HazelcastInstance hazelcast;
     private final Supplier<String> queueName;
-    private final String consumerId;
+    private final QueueTracing.Consumer consumer;
     private final QueueTracing tracing;
     private final ReceivedMessages received;
 
-    private QueueConsumer(HazelcastInstance hazelcast, Supplier<String> queueName, String consumerId, QueueTracing tracing,
+    private QueueConsumer(HazelcastInstance hazelcast, Supplier<String> queueName, QueueTracing.Consumer consumer,
+                          QueueTracing tracing,
                           ReceivedMessages received) {
         this.hazelcast = hazelcast;
         this.queueName = queueName;
-        this.consumerId = consumerId;
+        this.consumer = consumer;
         this.tracing = tracing;
         this.received = received;
     }
@@ -40,10 +41,10 @@ final class QueueConsumer {
      * Starts consuming on a virtual thread. Every poll asks the supplier for the queue name, so a
      * new {@code queue_name} in Consul switches the consumer over without a restart.
      */
-    static Thread start(HazelcastInstance hazelcast, Supplier<String> queueName, String consumerId, QueueTracing tracing,
-                        ReceivedMessages received) {
-        QueueConsumer consumer = new QueueConsumer(hazelcast, queueName, consumerId, tracing, received);
-        return Thread.ofVirtual().name("queue-consumer").start(consumer::run);
+    static Thread start(HazelcastInstance hazelcast, Supplier<String> queueName, QueueTracing.Consumer consumer,
+                        QueueTracing tracing, ReceivedMessages received) {
+        QueueConsumer queueConsumer = new QueueConsumer(hazelcast, queueName, consumer, tracing, received);
+        return Thread.ofVirtual().name("queue-consumer").start(queueConsumer::run);
     }
 
     private void run() {
@@ -78,7 +79,7 @@ final class QueueConsumer {
             return;
         }
         Message message = new Message(envelope.get("uuid"), envelope.get("msg"));
-        tracing.process(queue, message.uuid(), envelope, consumerId, () -> {
+        tracing.process(queue, message.uuid(), envelope, consumer, () -> {
             received.add(message);
             return message;
         });

@@ -39,7 +39,7 @@ class MessagesServiceTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        QueueConsumer.start(CLUSTER.member(), () -> "test-queue", "messages-test-1",
+        QueueConsumer.start(CLUSTER.member(), () -> "test-queue", new QueueTracing.Consumer("messages-service", "messages-test-1"),
                             QueueTracing.create(TELEMETRY.openTelemetry()), RECEIVED);
         routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
                 .register("/messages", MessagesService.create(RECEIVED));
@@ -67,7 +67,9 @@ class MessagesServiceTest {
         assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.destination.name")), is("test-queue"));
         assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.operation.type")), is("process"));
         assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.consumer.group.name")),
-                   is("messages-test-1"));
+                   is("messages-service"));
+        assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.client.id")), is("messages-test-1"));
+        assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.operation.name")), is("poll"));
         assertThat(CLUSTER.member().getQueue("test-queue").size(), is(0));
         assertThat(client.get("/messages").requestEntity(String.class), not(containsString("not an envelope")));
     }

@@ -27,7 +27,9 @@ public final class QueueTracing {
     static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey.stringKey("messaging.destination.name");
     static final AttributeKey<String> MESSAGING_OPERATION_TYPE = AttributeKey.stringKey("messaging.operation.type");
     static final AttributeKey<String> MESSAGING_MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
-    static final AttributeKey<String> MESSAGING_CONSUMER_ID = AttributeKey.stringKey("messaging.consumer.group.name");
+    static final AttributeKey<String> MESSAGING_OPERATION_NAME = AttributeKey.stringKey("messaging.operation.name");
+    static final AttributeKey<String> MESSAGING_CONSUMER_GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
+    static final AttributeKey<String> MESSAGING_CLIENT_ID = AttributeKey.stringKey("messaging.client.id");
 
     private static final TextMapGetter<Map<String, String>> ENVELOPE = new TextMapGetter<>() {
         @Override
@@ -74,6 +76,7 @@ public final class QueueTracing {
                 .setAttribute(MESSAGING_SYSTEM, "hazelcast")
                 .setAttribute(MESSAGING_DESTINATION, queueName)
                 .setAttribute(MESSAGING_OPERATION_TYPE, "send")
+                .setAttribute(MESSAGING_OPERATION_NAME, "offer")
                 .setAttribute(MESSAGING_MESSAGE_ID, messageId)
                 .startSpan();
         return Spans.inSpan(span, () -> {
@@ -93,12 +96,12 @@ public final class QueueTracing {
      * @param queueName  source
      * @param messageId  id of the message
      * @param envelope   envelope as received
-     * @param consumerId Consul service id of the consuming instance
+     * @param consumer   the consuming instance: its service is the consumer group, its id the client
      * @param process    the work
      * @param <T>        result type
      * @return what {@code process} returned
      */
-    public <T> T process(String queueName, String messageId, Map<String, String> envelope, String consumerId,
+    public <T> T process(String queueName, String messageId, Map<String, String> envelope, Consumer consumer,
                          Supplier<T> process) {
         SpanContext producer = Span.fromContext(openTelemetry.getPropagators().getTextMapPropagator()
                                                         .extract(Context.root(), envelope, ENVELOPE))
@@ -109,8 +112,10 @@ public final class QueueTracing {
                 .setAttribute(MESSAGING_SYSTEM, "hazelcast")
                 .setAttribute(MESSAGING_DESTINATION, queueName)
                 .setAttribute(MESSAGING_OPERATION_TYPE, "process")
+                .setAttribute(MESSAGING_OPERATION_NAME, "poll")
                 .setAttribute(MESSAGING_MESSAGE_ID, messageId)
-                .setAttribute(MESSAGING_CONSUMER_ID, consumerId);
+                .setAttribute(MESSAGING_CONSUMER_GROUP, consumer.group())
+                .setAttribute(MESSAGING_CLIENT_ID, consumer.clientId());
         if (producer.isValid()) {
             builder.addLink(producer);
         }
@@ -134,5 +139,14 @@ public final class QueueTracing {
          * @return whether the queue took it
          */
         boolean send(Map<String, String> envelope);
+    }
+
+    /**
+     * Who consumes: instances of one service compete for the queue's messages.
+     *
+     * @param group    consumer group, the Consul service name, e.g. {@code messages-service}
+     * @param clientId the instance, its Consul service id
+     */
+    public record Consumer(String group, String clientId) {
     }
 }

@@ -13,7 +13,11 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.semconv.ClientAttributes;
+import io.opentelemetry.semconv.ErrorAttributes;
 import io.opentelemetry.semconv.HttpAttributes;
+import io.opentelemetry.semconv.NetworkAttributes;
+import io.opentelemetry.semconv.ServerAttributes;
 import io.opentelemetry.semconv.UrlAttributes;
 
 /**
@@ -63,15 +67,19 @@ public final class ServerTracing implements Filter {
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method)
                 .setAttribute(UrlAttributes.URL_PATH, req.path().path())
+                .setAttribute(UrlAttributes.URL_SCHEME, req.isSecure() ? "https" : "http")
+                .setAttribute(ServerAttributes.SERVER_PORT, (long) req.localPeer().port())
+                .setAttribute(ClientAttributes.CLIENT_ADDRESS, req.remotePeer().host())
+                .setAttribute(NetworkAttributes.NETWORK_PROTOCOL_VERSION, req.prologue().protocolVersion())
                 .startSpan();
         try (Scope ignored = span.makeCurrent(); LogCorrelation logs = LogCorrelation.open(span)) {
             chain.proceed();
         } catch (RuntimeException e) {
             span.recordException(e);
-            span.setAttribute(io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE, e.getClass().getName());
+            span.setAttribute(ErrorAttributes.ERROR_TYPE, e.getClass().getName());
             throw e;
         } finally {
-            req.matchingPattern().ifPresent(route -> {
+            req.matchingPattern().map(ServerTracing::route).ifPresent(route -> {
                 span.setAttribute(HttpAttributes.HTTP_ROUTE, route);
                 span.updateName(method + " " + route);
             });
@@ -79,9 +87,14 @@ public final class ServerTracing implements Filter {
             span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
             if (status >= 500) {
                 span.setStatus(StatusCode.ERROR);
-                span.setAttribute(io.opentelemetry.semconv.ErrorAttributes.ERROR_TYPE, String.valueOf(status));
+                span.setAttribute(ErrorAttributes.ERROR_TYPE, String.valueOf(status));
             }
             span.end();
         }
+    }
+
+    // register("/facade", ...) with a rule for "/" matches as "/facade/"; the route users see is "/facade".
+    private static String route(String pattern) {
+        return pattern.length() > 1 && pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
     }
 }

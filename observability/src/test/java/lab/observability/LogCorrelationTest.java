@@ -94,7 +94,7 @@ class LogCorrelationTest {
     void aQueueMessagesLogLineCarriesTheConsumerSpansIdsAndTheMdcIsRestoredAfterwards() {
         HelidonMdc.set(LogCorrelation.TRACE_ID, "outer-trace");
         try {
-            QueueTracing.create(TELEMETRY.openTelemetry()).process("q", "m-1", Map.of(), "consumer-1", () -> {
+            QueueTracing.create(TELEMETRY.openTelemetry()).process("q", "m-1", Map.of(), new QueueTracing.Consumer("messages-service", "consumer-1"), () -> {
                 LOGGER.log(System.Logger.Level.INFO, "processing m-1");
                 return null;
             });
