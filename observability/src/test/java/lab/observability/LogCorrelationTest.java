@@ -61,6 +61,12 @@ class LogCorrelationTest {
                 .get("/hello", (req, res) -> {
                     LOGGER.log(System.Logger.Level.INFO, "handling hello");
                     res.send("hi");
+                })
+                .get("/fan-out", (req, res) -> {
+                    try (java.util.concurrent.ExecutorService calls = TracedExecutors.virtualThreadPerTask()) {
+                        calls.submit(() -> LOGGER.log(System.Logger.Level.INFO, "on another thread"));
+                    }
+                    res.send("done");
                 });
     }
 
@@ -84,6 +90,14 @@ class LogCorrelationTest {
     }
 
     @Test
+    void aTaskOnATracedExecutorLogsTheRequestsIds() {
+        assertThat(client.get("/fan-out").request(String.class).status(), is(Status.OK_200));
+
+        SpanData server = TELEMETRY.await("SERVER", span -> span.getKind() == SpanKind.SERVER);
+        assertThat(CAPTURE.lines, is(List.of(server.getTraceId() + " " + server.getSpanId() + " on another thread\n")));
+    }
+
+    @Test
     void requestsOnOneKeptAliveConnectionEachLogTheirOwnTrace() {
         String first = loggedTraceIdOfOneRequest();
         String second = loggedTraceIdOfOneRequest();
@@ -94,14 +108,14 @@ class LogCorrelationTest {
     void aQueueMessagesLogLineCarriesTheConsumerSpansIdsAndTheMdcIsRestoredAfterwards() {
         HelidonMdc.set(LogCorrelation.TRACE_ID, "outer-trace");
         try {
-            QueueTracing.create(TELEMETRY.openTelemetry()).process("q", "m-1", Map.of(), new QueueTracing.Consumer("messages-service", "consumer-1"), () -> {
+            QueueTracing.Consumer consumer = new QueueTracing.Consumer("messages-service", "consumer-1");
+            QueueTracing.create(TELEMETRY.openTelemetry()).process("q", "m-1", Map.of(), consumer, () -> {
                 LOGGER.log(System.Logger.Level.INFO, "processing m-1");
                 return null;
             });
 
-            SpanData consumer = TELEMETRY.await("CONSUMER", span -> span.getKind() == SpanKind.CONSUMER);
-            assertThat(CAPTURE.lines,
-                       is(List.of(consumer.getTraceId() + " " + consumer.getSpanId() + " processing m-1\n")));
+            SpanData span = TELEMETRY.await("CONSUMER", it -> it.getKind() == SpanKind.CONSUMER);
+            assertThat(CAPTURE.lines, is(List.of(span.getTraceId() + " " + span.getSpanId() + " processing m-1\n")));
             assertThat(HelidonMdc.get(LogCorrelation.TRACE_ID).orElse(null), is("outer-trace"));
             assertThat(HelidonMdc.get(LogCorrelation.SPAN_ID).isPresent(), is(false));
         } finally {
