@@ -15,7 +15,6 @@ import com.ecwid.consul.v1.kv.model.GetValue;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.AbstractConfigSource;
-import io.helidon.config.AbstractConfigSourceBuilder;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 import io.helidon.config.spi.ChangeWatcher;
@@ -168,14 +167,11 @@ public final class ConsulConfigSource extends AbstractConfigSource
     /**
      * Builds a {@link ConsulConfigSource}.
      */
-    public static final class Builder extends AbstractConfigSourceBuilder<Builder, ConsulKey>
+    public static final class Builder extends ConsulSourceBuilder<Builder>
             implements ParsableSource.Builder<Builder>,
-                       WatchableSource.Builder<Builder, ConsulKey>,
                        io.helidon.common.Builder<Builder, ConsulConfigSource> {
 
-        private ConsulEndpoint endpoint = ConsulEndpoint.fromEnvironment();
         private String key = LabSettings.KEY;
-        private boolean watch = true;
         private boolean restoreWhenMissing;
         private MediaType mediaType;
         private boolean json;
@@ -187,20 +183,17 @@ public final class ConsulConfigSource extends AbstractConfigSource
 
         @Override
         public ConsulConfigSource build() {
-            target = new ConsulKey(endpoint, key);
+            target = new ConsulKey(endpoint(), key);
             MediaType type = mediaType != null ? mediaType : MediaTypes.detectType(key).orElse(MediaTypes.APPLICATION_JSON);
             super.mediaType(type);
             json = type.equals(MediaTypes.APPLICATION_JSON);
-            if (watch) {
-                super.changeWatcher(ConsulWatcher.create(restoreWhenMissing));
-            }
+            watchWith(ConsulWatcher.create(restoreWhenMissing));
             return new ConsulConfigSource(this);
         }
 
         /**
-         * Reads {@code key}, {@code address} ({@code host:port} or URL; default from
-         * {@code CONSUL_HTTP_ADDR}) and {@code watch} (default {@code true}), plus Helidon's common
-         * source properties ({@code optional}, {@code media-type}).
+         * Reads {@code key} and {@code restore-when-missing}, plus {@code address}, {@code watch} and
+         * Helidon's common source properties ({@code optional}, {@code media-type}).
          *
          * @param metaConfig meta-config node
          * @return updated builder
@@ -208,22 +201,8 @@ public final class ConsulConfigSource extends AbstractConfigSource
         @Override
         public Builder config(Config metaConfig) {
             metaConfig.get("key").asString().ifPresent(this::key);
-            metaConfig.get("address").asString()
-                    .ifPresent(address -> endpoint(ConsulEndpoint.create(address, endpoint.token())));
-            metaConfig.get("watch").asBoolean().ifPresent(this::watch);
             metaConfig.get("restore-when-missing").asBoolean().ifPresent(this::restoreWhenMissing);
             return super.config(metaConfig);
-        }
-
-        /**
-         * Agent to read from; default from the environment.
-         *
-         * @param endpoint agent
-         * @return updated builder
-         */
-        public Builder endpoint(ConsulEndpoint endpoint) {
-            this.endpoint = endpoint;
-            return this;
         }
 
         /**
@@ -234,17 +213,6 @@ public final class ConsulConfigSource extends AbstractConfigSource
          */
         public Builder key(String key) {
             this.key = key;
-            return this;
-        }
-
-        /**
-         * Whether to reload live with a blocking-query watch; default {@code true}.
-         *
-         * @param watch whether to watch
-         * @return updated builder
-         */
-        public Builder watch(boolean watch) {
-            this.watch = watch;
             return this;
         }
 
@@ -281,12 +249,6 @@ public final class ConsulConfigSource extends AbstractConfigSource
         @Override
         public Builder parser(ConfigParser parser) {
             return super.parser(parser);
-        }
-
-        @Override
-        public Builder changeWatcher(ChangeWatcher<ConsulKey> changeWatcher) {
-            watch = false;
-            return super.changeWatcher(changeWatcher);
         }
     }
 }

@@ -7,7 +7,6 @@ import com.ecwid.consul.ConsulException;
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import io.helidon.config.AbstractConfigSource;
-import io.helidon.config.AbstractConfigSourceBuilder;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 import io.helidon.config.spi.ChangeWatcher;
@@ -91,13 +90,10 @@ public final class ConsulPrefixConfigSource extends AbstractConfigSource
     /**
      * Builds a {@link ConsulPrefixConfigSource}.
      */
-    public static final class Builder extends AbstractConfigSourceBuilder<Builder, ConsulKey>
-            implements WatchableSource.Builder<Builder, ConsulKey>,
-                       io.helidon.common.Builder<Builder, ConsulPrefixConfigSource> {
+    public static final class Builder extends ConsulSourceBuilder<Builder>
+            implements io.helidon.common.Builder<Builder, ConsulPrefixConfigSource> {
 
-        private ConsulEndpoint endpoint = ConsulEndpoint.fromEnvironment();
         private String prefix;
-        private boolean watch = true;
         private ConsulKey target;
 
         private Builder() {
@@ -108,15 +104,13 @@ public final class ConsulPrefixConfigSource extends AbstractConfigSource
             if (prefix == null) {
                 throw new IllegalStateException("prefix is required, e.g. config/logging-service/");
             }
-            target = new ConsulKey(endpoint, prefix, true);
-            if (watch) {
-                super.changeWatcher(ConsulWatcher.create());
-            }
+            target = new ConsulKey(endpoint(), prefix, true);
+            watchWith(ConsulWatcher.create());
             return new ConsulPrefixConfigSource(this);
         }
 
         /**
-         * Reads {@code prefix}, {@code address} and {@code watch}, plus Helidon's common source
+         * Reads {@code prefix}, plus {@code address}, {@code watch} and Helidon's common source
          * properties ({@code optional}).
          *
          * @param metaConfig meta-config node
@@ -125,21 +119,7 @@ public final class ConsulPrefixConfigSource extends AbstractConfigSource
         @Override
         public Builder config(Config metaConfig) {
             metaConfig.get("prefix").asString().ifPresent(this::prefix);
-            metaConfig.get("address").asString()
-                    .ifPresent(address -> endpoint(ConsulEndpoint.create(address, endpoint.token())));
-            metaConfig.get("watch").asBoolean().ifPresent(this::watch);
             return super.config(metaConfig);
-        }
-
-        /**
-         * Agent to read from; default from the environment.
-         *
-         * @param endpoint agent
-         * @return updated builder
-         */
-        public Builder endpoint(ConsulEndpoint endpoint) {
-            this.endpoint = endpoint;
-            return this;
         }
 
         /**
@@ -151,23 +131,6 @@ public final class ConsulPrefixConfigSource extends AbstractConfigSource
         public Builder prefix(String prefix) {
             this.prefix = prefix.endsWith("/") ? prefix : prefix + "/";
             return this;
-        }
-
-        /**
-         * Whether to reload live; default {@code true}.
-         *
-         * @param watch whether to watch
-         * @return updated builder
-         */
-        public Builder watch(boolean watch) {
-            this.watch = watch;
-            return this;
-        }
-
-        @Override
-        public Builder changeWatcher(ChangeWatcher<ConsulKey> changeWatcher) {
-            watch = false;
-            return super.changeWatcher(changeWatcher);
         }
     }
 }
