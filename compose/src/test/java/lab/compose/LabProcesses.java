@@ -1,13 +1,19 @@
 package lab.compose;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import lab.testing.FreePorts;
 
@@ -30,8 +36,12 @@ final class LabProcesses implements AutoCloseable {
             "-Dhazelcast.phone.home.enabled=false",
             "-Dhazelcast.health.monitoring.level=OFF");
 
+    // What Registrar logs once the instance is in Consul: "Registered <id> at <host>:<port> (TTL ...)".
+    private static final Pattern REGISTERED = Pattern.compile("Registered (\\S+) at (\\S+):(\\d+) ");
+
     private final Path logs;
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Set<String> paused = new HashSet<>();
 
     LabProcesses(String name) {
         try {
@@ -47,6 +57,16 @@ final class LabProcesses implements AutoCloseable {
      * @return member addresses
      */
     List<String> startHazelcast(String clusterName, int size) {
+        return startHazelcast(clusterName, size, Map.of());
+    }
+
+    /**
+     * Starts {@code size} Hazelcast members with extra environment, e.g. Hazelcast's own config
+     * overrides such as {@code HZ_MAP_DEFAULT_BACKUPCOUNT}.
+     *
+     * @return member addresses
+     */
+    List<String> startHazelcast(String clusterName, int size, Map<String, String> environment) {
         List<String> members = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             members.add("127.0.0.1:" + FreePorts.next());
@@ -56,13 +76,15 @@ final class LabProcesses implements AutoCloseable {
             command.addAll(JVM_FLAGS);
             command.addAll(List.of("-Dhazelcast.socket.bind.any=false", "-Dhazelcast.partition.count=23",
                                    "-cp", hazelcastJar().toString(), "com.hazelcast.core.server.HazelcastMemberStarter"));
-            start("hazelcast-" + (i + 1), command, Map.of(
+            Map<String, String> env = new LinkedHashMap<>(environment);
+            env.putAll(Map.of(
                     "HZ_CLUSTERNAME", clusterName,
                     "HZ_NETWORK_PORT_PORT", members.get(i).split(":")[1],
                     "HZ_NETWORK_PORT_AUTOINCREMENT", "false",
                     "HZ_NETWORK_JOIN_MULTICAST_ENABLED", "false",
                     "HZ_NETWORK_JOIN_TCPIP_ENABLED", "true",
                     "HZ_NETWORK_JOIN_TCPIP_MEMBERS", String.join(",", members)));
+            start("hazelcast-" + (i + 1), command, env);
         }
         return members;
     }
@@ -92,6 +114,75 @@ final class LabProcesses implements AutoCloseable {
     }
 
     /**
+     * {@code kill -9} of one or more processes at once: they get no chance to deregister or say
+     * goodbye. Returns when all of them are gone.
+     */
+    void kill(String... names) {
+        for (String name : names) {
+            paused.remove(name);
+            processes.get(name).destroyForcibly();
+        }
+        for (String name : names) {
+            try {
+                if (!processes.get(name).waitFor(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException(name + " survived SIGKILL");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * {@code kill -STOP}: the process freezes (no heartbeat, no polls, no answers) until {@link #resume}.
+     */
+    void pause(String name) {
+        signal(name, "-STOP");
+        paused.add(name);
+    }
+
+    /**
+     * {@code kill -CONT}: a paused process runs on where it stopped.
+     */
+    void resume(String name) {
+        signal(name, "-CONT");
+        paused.remove(name);
+    }
+
+    /**
+     * The Consul service id and base URI the instance logged when it registered, once it has.
+     *
+     * @param name process name
+     * @return registration, empty while the instance has not registered yet
+     */
+    Optional<Registration> registration(String name) {
+        Matcher matcher = REGISTERED.matcher(log(name));
+        return matcher.find()
+                ? Optional.of(new Registration(matcher.group(1),
+                                               URI.create("http://" + matcher.group(2) + ":" + matcher.group(3))))
+                : Optional.empty();
+    }
+
+    /**
+     * A process's whole log so far.
+     */
+    String log(String name) {
+        try {
+            return Files.readString(logs.resolve(name + ".log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Names of the processes that are alive now, in start order.
+     */
+    List<String> alive() {
+        return processes.entrySet().stream().filter(entry -> entry.getValue().isAlive()).map(Map.Entry::getKey).toList();
+    }
+
+    /**
      * The last lines of a process's log, for failure messages.
      */
     String logTail(String name) {
@@ -111,6 +202,14 @@ final class LabProcesses implements AutoCloseable {
 
     @Override
     public void close() {
+        // A stopped process would not act on SIGTERM before the 10 s are up.
+        List.copyOf(paused).forEach(name -> {
+            try {
+                resume(name);
+            } catch (RuntimeException e) {
+                // gone already
+            }
+        });
         processes.values().forEach(Process::destroy);
         processes.values().forEach(process -> {
             try {
@@ -123,6 +222,22 @@ final class LabProcesses implements AutoCloseable {
         });
     }
 
+    private void signal(String name, String signal) {
+        long pid = processes.get(name).pid();
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + pid + " (" + name + ") failed: "
+                                                        + new String(kill.getInputStream().readAllBytes()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot run kill: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void start(String name, List<String> command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -132,6 +247,19 @@ final class LabProcesses implements AutoCloseable {
             processes.put(name, builder.start());
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where an instance is in Consul.
+     *
+     * @param id  Consul service id
+     * @param uri {@code http://host:port}
+     */
+    record Registration(String id, URI uri) {
+
+        URI resolve(String path) {
+            return uri.resolve(path);
         }
     }
 

@@ -38,6 +38,7 @@ public final class Main {
         WebServer server = WebServer.builder()
                 .config(lab.config().get("server"))
                 .featuresDiscoverServices(false)
+                .directHandlers(JsonErrors.directHandlers())
                 .addFeature(lab.observe(hazelcast))
                 .routing(routing -> JsonErrors.install(routing
                         .addFilter(ServerTracing.create(telemetry))

@@ -20,21 +20,30 @@ import com.ecwid.consul.v1.health.model.HealthService;
  * The passing instances of one service, kept in memory and refreshed by a blocking query on
  * {@code /v1/health/service/NAME?passing}: a pick never calls Consul, and a change reaches the
  * snapshot as soon as Consul sees it.
+ * <p>
+ * A Consul outage keeps the last snapshot. So does the first moment after it: an agent that lost
+ * its state (a restarted {@code -dev} agent) answers "no instances" until their heartbeats have
+ * registered them again, and for a short grace an empty answer after an outage does not empty a
+ * snapshot that had instances.
  */
 public final class HealthyInstances implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(HealthyInstances.class.getName());
+    /** Longer than a heartbeat interval, which is when running instances register with a new agent. */
+    static final Duration RECOVERY_GRACE = Duration.ofSeconds(10);
 
     private final ConsulClient client;
     private final String serviceName;
+    private final Duration recoveryGrace;
     private final AtomicReference<List<Instance>> snapshot = new AtomicReference<>(List.of());
     private final CountDownLatch firstRead = new CountDownLatch(1);
     private volatile boolean running = true;
     private final Thread watch;
 
-    private HealthyInstances(ConsulClient client, String serviceName) {
+    private HealthyInstances(ConsulClient client, String serviceName, Duration recoveryGrace) {
         this.client = client;
         this.serviceName = serviceName;
+        this.recoveryGrace = recoveryGrace;
         this.watch = Thread.ofVirtual().name("consul-health-" + serviceName).start(this::watch);
     }
 
@@ -46,7 +55,11 @@ public final class HealthyInstances implements AutoCloseable {
      * @return the live set; its first read is under way
      */
     public static HealthyInstances create(ConsulEndpoint endpoint, String serviceName) {
-        return new HealthyInstances(ConsulClients.forWatches(endpoint), serviceName);
+        return create(endpoint, serviceName, RECOVERY_GRACE);
+    }
+
+    static HealthyInstances create(ConsulEndpoint endpoint, String serviceName, Duration recoveryGrace) {
+        return new HealthyInstances(ConsulClients.forWatches(endpoint), serviceName, recoveryGrace);
     }
 
     /**
@@ -105,6 +118,8 @@ public final class HealthyInstances implements AutoCloseable {
     private void watch() {
         long index = 0;
         int failures = 0;
+        boolean recovering = false;
+        long recoveringUntil = 0;
         while (running) {
             try {
                 Response<List<HealthService>> response = client.getHealthServices(
@@ -113,13 +128,25 @@ public final class HealthyInstances implements AutoCloseable {
                                 .setPassing(true)
                                 .setQueryParams(new QueryParams(ConsulClients.MAX_WAIT.toSeconds(), index))
                                 .build());
+                long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
+                if (returned < index) {
+                    // A new agent: it may not know the instances yet.
+                    recovering = true;
+                    recoveringUntil = System.nanoTime() + recoveryGrace.toNanos();
+                }
                 List<Instance> instances = response.getValue().stream().map(HealthyInstances::instance).toList();
-                if (!instances.equals(snapshot.getAndSet(instances))) {
-                    LOGGER.log(System.Logger.Level.DEBUG, serviceName + " passing: " + instances);
+                if (instances.isEmpty() && !snapshot.get().isEmpty()
+                        && recovering && System.nanoTime() - recoveringUntil < 0) {
+                    LOGGER.log(System.Logger.Level.DEBUG, "Consul lists no " + serviceName + " right after an outage;"
+                            + " keeping the last " + snapshot.get().size() + " instances until they register again");
+                } else {
+                    if (!instances.equals(snapshot.getAndSet(instances))) {
+                        LOGGER.log(System.Logger.Level.DEBUG, serviceName + " passing: " + instances);
+                    }
+                    recovering = recovering && instances.isEmpty();
                 }
                 firstRead.countDown();
                 failures = 0;
-                long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
                 index = returned < index ? 0 : returned;
             } catch (RuntimeException e) {
                 if (!running) {
@@ -127,6 +154,8 @@ public final class HealthyInstances implements AutoCloseable {
                 }
                 failures++;
                 index = 0;
+                recovering = true;
+                recoveringUntil = System.nanoTime() + recoveryGrace.toNanos();
                 if (failures == 1) {
                     // Keep the last snapshot: a Consul outage must not take every instance out of rotation.
                     LOGGER.log(System.Logger.Level.WARNING, "Health watch of " + serviceName + " failed ("

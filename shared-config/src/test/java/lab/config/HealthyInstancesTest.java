@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.agent.model.NewService;
 import lab.testing.ConsulAgent;
 import lab.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
@@ -114,12 +117,58 @@ class HealthyInstancesTest {
     }
 
     @Test
+    void aRestartedAgentThatForgotTheInstancesDoesNotEmptyTheSnapshot() throws InterruptedException {
+        registerWithoutHeartbeat("restart", 8401);
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "restart")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 1, "instance seen");
+            AtomicBoolean emptied = new AtomicBoolean();
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = Thread.ofVirtual().start(() -> {
+                while (sampling.get()) {
+                    emptied.compareAndSet(false, instances.all().isEmpty());
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            agent.restart();
+            // The watch backs off at most 2 s here, so it has asked the new, empty agent by now.
+            Thread.sleep(3_000);
+            sampling.set(false);
+            sampler.join();
+            assertThat("the snapshot kept its instance while the new agent did not know it", emptied.get(), is(false));
+
+            // Once the new agent lists instances again, changes apply at once, an empty list too.
+            registerWithoutHeartbeat("restart", 8402);
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 1 && instances.all().getFirst().port() == 8402,
+                             "the instance registered with the new agent");
+            client.agentServiceDeregister("restart-8402");
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().isEmpty(), "a real deregistration empties it");
+        }
+    }
+
+    @Test
     void emptyServiceHasNoPick() {
         try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "nobody")) {
             assertThat(instances.awaitFirstRead(Duration.ofSeconds(5)), is(true));
             assertThat(instances.pick(Set.of()).isPresent(), is(false));
             assertThat(instances.all(), empty());
         }
+    }
+
+    private static void registerWithoutHeartbeat(String name, int port) {
+        NewService.Check check = new NewService.Check();
+        check.setTtl("60s");
+        check.setStatus("passing");
+        NewService service = new NewService();
+        service.setId(name + "-" + port);
+        service.setName(name);
+        service.setAddress("127.0.0.1");
+        service.setPort(port);
+        service.setCheck(check);
+        client.agentServiceRegister(service);
     }
 
     private static Registrar register(String name, int port) {
