@@ -8,6 +8,7 @@
 # Output (stdout, one line per result, ready for grep '^R'):
 #   R1 ... = 0.98 (...) (goal >= 0.95) PASS       every line ends with PASS or FAIL
 #   LAT ...                                        latency table lines (no goal)
+#   CPU ...                                        CPU ms per request of each lab process, R1-R3
 #   EST ...                                        numbers for the 10,000-instance estimate
 # Progress goes to stderr; raw wrk/JMH/helper output to compose/.run/bench/.
 # Exit status: 0 when every result was measured (PASS or FAIL), 1 when one could not be measured,
@@ -28,8 +29,8 @@
 #   BENCH_PAIRS      interleaved pairs per throughput ratio (default 3)
 #   BENCH_LAT        seconds per latency run (default 5)
 #   BENCH_CONNS      connections of the throughput runs (default 16)
-#   BENCH_JFR        R1, R2 or R3: record a JFR profile of the facade during that ratio's runs and
-#                    print its top frames (compose/.run/bench/profile-<id>.txt)
+#   BENCH_JFR        R1, R2 and/or R3 (comma-separated): record a JFR profile of the facade during
+#                    that ratio's runs and print its top frames (compose/.run/bench/profile-<id>.txt)
 # OTEL_* variables of the caller are not passed to the lab (R2 sets its own).
 set -euo pipefail
 
@@ -104,7 +105,7 @@ print_results() {
   for id in "${RESULT_ORDER[@]}"; do
     printf '%s\n' "${RESULT[$id]:-$id not measured (the bench stopped before it) FAIL}"
   done
-  for line in "${LAT_LINES[@]}" "${EST_LINES[@]}"; do printf '%s\n' "$line"; done
+  for line in "${LAT_LINES[@]}" "${CPU_LINES[@]}" "${EST_LINES[@]}"; do printf '%s\n' "$line"; done
 }
 
 # ---- wrk -----------------------------------------------------------------------------------
@@ -135,15 +136,78 @@ run_wrk() {
 
 nonce() { printf '%08x' $(((RANDOM << 16 | RANDOM) ^ WRK_N)); }
 
+# ---- CPU per request ---------------------------------------------------------------------------
+# utime + stime (clock ticks) of every process the lab started, by pid-file name.
+CLK_TCK="$(getconf CLK_TCK)"
+declare -A CPU_NOW=() CPU_BEFORE=() CPU_A=() CPU_B=()
+REQ_A=0 REQ_B=0
+cpu_snapshot() {
+  local name pid stat
+  CPU_NOW=()
+  while read -r name; do
+    pid="$(read_pid "$name")"
+    [[ -n "$pid" ]] || continue
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    stat="${stat##*) }"
+    CPU_NOW["$name"]="$(awk '{ print $12 + $13 }' <<<"$stat")"
+  done < <(pid_names)
+}
+cpu_begin() {
+  local k
+  cpu_snapshot
+  CPU_BEFORE=()
+  for k in "${!CPU_NOW[@]}"; do CPU_BEFORE["$k"]="${CPU_NOW[$k]}"; done
+}
+# cpu_end a|b: adds the ticks since cpu_begin to that side, and the run's good requests.
+cpu_end() {
+  local side="$1" k d
+  cpu_snapshot
+  for k in "${!CPU_NOW[@]}"; do
+    [[ -n "${CPU_BEFORE[$k]:-}" ]] || continue
+    d=$((CPU_NOW[$k] - CPU_BEFORE[$k]))
+    if [[ "$side" == a ]]; then CPU_A["$k"]=$((${CPU_A[$k]:-0} + d)); else CPU_B["$k"]=$((${CPU_B[$k]:-0} + d)); fi
+  done
+  if [[ "$side" == a ]]; then REQ_A=$((REQ_A + WRK_REQUESTS - WRK_STATUS_ERRORS)); else REQ_B=$((REQ_B + WRK_REQUESTS - WRK_STATUS_ERRORS)); fi
+}
+# cpu_line ID LABEL_A LABEL_B: "CPU ID ms of CPU per request, by process: A: ... | B: ..." (hz-* summed
+# as hazelcast, logging-* as logging, messages-* as messages; facades one by one; wrk not included).
+CPU_LINES=()
+cpu_line() {
+  local id="$1" label_a="$2" label_b="$3" side k out=() reqs
+  for side in a b; do
+    local rows=""
+    if [[ "$side" == a ]]; then
+      for k in "${!CPU_A[@]}"; do rows+="$k ${CPU_A[$k]}"$'\n'; done
+      reqs="$REQ_A"
+    else
+      for k in "${!CPU_B[@]}"; do rows+="$k ${CPU_B[$k]}"$'\n'; done
+      reqs="$REQ_B"
+    fi
+    out+=("$(awk -v reqs="$reqs" -v tck="$CLK_TCK" '
+      NF == 2 { g = $1; sub(/^hz-.*/, "hazelcast", g); sub(/^logging-.*/, "logging", g); sub(/^messages-.*/, "messages", g); t[g] += $2 }
+      END {
+        if (reqs <= 0) { print "no requests"; exit }
+        n = 0; for (g in t) { ms = t[g] * 1000 / tck / reqs; total += ms; if (ms >= 0.005) { names[++n] = g; v[g] = ms } }
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[names[j]] > v[names[i]]) { x = names[i]; names[i] = names[j]; names[j] = x }
+        for (i = 1; i <= n; i++) printf "%s %.3f, ", names[i], v[names[i]]
+        printf "total %.3f", total }' <<<"$rows")")
+  done
+  CPU_LINES+=("CPU $id ms of CPU per request, by process (wrk not included): $label_a: ${out[0]} | $label_b: ${out[1]}")
+  log "${CPU_LINES[-1]}"
+}
+
 # interleave A_FN B_FN: PAIRS pairs in the order A B, B A, A B, ...; each function runs one wrk and
-# leaves WRK_RPS/WRK_ERRORS. Sets A_RPS, B_RPS, AB_ERRORS (of both sides), A_ERRORS, B_ERRORS.
+# leaves WRK_RPS/WRK_ERRORS. Sets A_RPS, B_RPS, A_ERRORS, B_ERRORS, and the CPU used per side
+# (CPU_A, CPU_B, REQ_A, REQ_B; see cpu_line).
 A_RPS=() B_RPS=() A_ERRORS=0 B_ERRORS=0
 interleave() {
   local a="$1" b="$2" i side order
   A_RPS=() B_RPS=() A_ERRORS=0 B_ERRORS=0
+  CPU_A=() CPU_B=() REQ_A=0 REQ_B=0
   for ((i = 0; i < PAIRS; i++)); do
     if ((i % 2 == 0)); then order=(a b); else order=(b a); fi
     for side in "${order[@]}"; do
+      cpu_begin
       if [[ "$side" == a ]]; then
         "$a" || return 1
         A_RPS+=("$WRK_RPS")
@@ -153,6 +217,7 @@ interleave() {
         B_RPS+=("$WRK_RPS")
         B_ERRORS=$((B_ERRORS + WRK_ERRORS))
       fi
+      cpu_end "$side"
     done
   done
 }
@@ -170,7 +235,7 @@ ratio_of_pairs() {
 JFR_FILE=""
 jfr_start() {
   local id="$1" pid="$2"
-  [[ "$JFR_FOR" == "$id" ]] || return 0
+  [[ ",$JFR_FOR," == *",$id,"* ]] || return 0
   JFR_FILE="$BENCH_DIR/profile-$id.jfr"
   rm -f "$JFR_FILE"
   "$(dirname "$JAVA")/jcmd" "$pid" JFR.start name=bench settings=profile filename="$JFR_FILE" >"$BENCH_DIR/jfr-$id.log" 2>&1 \
@@ -181,11 +246,11 @@ jfr_start() {
 JFR_PID=""
 jfr_stop() {
   local id="$1" json summary
-  [[ "$JFR_FOR" == "$id" && -n "$JFR_FILE" ]] || return 0
+  [[ ",$JFR_FOR," == *",$id,"* && -n "$JFR_FILE" ]] || return 0
   "$(dirname "$JAVA")/jcmd" "$JFR_PID" JFR.stop name=bench >>"$BENCH_DIR/jfr-$id.log" 2>&1 || true
   json="$BENCH_DIR/profile-$id.json"
   summary="$BENCH_DIR/profile-$id.txt"
-  "$(dirname "$JAVA")/jfr" print --json --events jdk.ExecutionSample "$JFR_FILE" >"$json" \
+  "$(dirname "$JAVA")/jfr" print --json --stack-depth 64 --events jdk.ExecutionSample "$JFR_FILE" >"$json" \
     && python3 "$HELPER" jfr-top "$json" 25 >"$summary" \
     && log "profile of $id: $summary" && sed 's/^/    /' "$summary" >&2
 }
@@ -308,6 +373,7 @@ r1() {
   fi
   jfr_stop R1
   read -r r lo hi a b < <(ratio_of_pairs)
+  cpu_line R1 "GET running" "GET paused"
   result R1 "$text" "$r" ">=" 0.95 "pairs $lo-$hi; $b vs $a req/s; $B_ERRORS errors while paused, $A_ERRORS running" \
     "$((A_ERRORS + B_ERRORS))"
 }
@@ -333,7 +399,7 @@ r2() {
     return 0
   fi
   local _
-  for _ in 1 2 3; do
+  for _ in 1 2 3 4; do
     run_wrk "http://127.0.0.1:$R2_OFF/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
     run_wrk "http://127.0.0.1:$R2_ON/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
   done
@@ -353,6 +419,7 @@ r2() {
     return 0
   fi
   read -r r lo hi a b < <(ratio_of_pairs)
+  cpu_line R2 "tracing off (:$R2_OFF)" "tracing on (:$R2_ON)"
   result R2 "$text" "$r" ">=" 0.90 \
     "pairs $lo-$hi; $b vs $a req/s; $((s1 - s0)) OTLP exports, $(((bytes1 - bytes0) / 1024)) KiB; $((A_ERRORS + B_ERRORS)) errors" \
     "$((A_ERRORS + B_ERRORS))"
@@ -373,6 +440,7 @@ r3() {
   fi
   jfr_stop R3
   read -r r lo hi a b < <(ratio_of_pairs)
+  cpu_line R3 "POST /logging" "POST /facade"
   result R3 "$text" "$r" ">=" 0.5 "pairs $lo-$hi; $b vs $a req/s; $((A_ERRORS + B_ERRORS)) errors" "$((A_ERRORS + B_ERRORS))"
 }
 
@@ -558,4 +626,6 @@ bench_main() {
   return "$UNMEASURED"
 }
 
-bench_main "$@"
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  bench_main "$@"
+fi

@@ -19,6 +19,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -271,34 +272,37 @@ def jmh(path):
 
 def jfr_top(path, top):
     events = json.load(open(path))["recording"]["events"]
-    self_frames, lab_frames, packages = Counter(), Counter(), Counter()
+    self_frames, lab_incl, pkg_incl, threads = Counter(), Counter(), Counter(), Counter()
+    total = 0
     for e in events:
         frames = (e["values"].get("stackTrace") or {}).get("frames") or []
         if not frames:
             continue
+        total += 1
 
         def name(f):
             m = f["method"]
-            return f'{m["type"]["name"]}.{m["name"]}'
+            return f'{m["type"]["name"].replace("/", ".")}.{m["name"]}'
 
         self_frames[name(frames[0])] += 1
-        pkg = frames[0]["method"]["type"]["name"].rsplit(".", 1)[0]
-        packages[".".join(pkg.split(".")[:3])] += 1
-        for f in frames:
-            if f["method"]["type"]["name"].startswith("lab."):
-                lab_frames[name(f)] += 1
-                break
-    total = sum(self_frames.values())
-    print(f"samples={total}")
-    print("top frames (self):")
-    for n, c in self_frames.most_common(top):
-        print(f"  {100 * c / total:5.1f}% {n}")
-    print("top packages (self):")
-    for n, c in packages.most_common(top):
-        print(f"  {100 * c / total:5.1f}% {n}")
-    print("innermost lab.* frame on the stack:")
-    for n, c in lab_frames.most_common(top):
-        print(f"  {100 * c / total:5.1f}% {n}")
+        names = [name(f) for f in frames]
+        lab_incl.update({n for n in names if n.startswith("lab.") and "$$Lambda" not in n})
+        pkg_incl.update({".".join(n.split(".")[:3]) for n in names})
+        thread = e["values"].get("sampledThread") or {}
+        label = thread.get("javaName") or thread.get("osName") or "(unnamed)"
+        label = re.sub(r"\[[^]]*\]\s*|0x[0-9a-f]+|\d+", "", label).strip(" -_#") or "(unnamed)"
+        threads[("virtual: " if thread.get("virtual") else "") + label] += 1
+
+    def show(title, counter):
+        print(title)
+        for n, c in counter.most_common(top):
+            print(f"  {100 * c / total:5.1f}% {n}")
+
+    print(f"samples={total} (jdk.ExecutionSample, stacks up to 64 frames)")
+    show("threads:", threads)
+    show("top frames (self time):", self_frames)
+    show("packages on the stack (inclusive):", pkg_incl)
+    show("lab.* methods on the stack (inclusive):", lab_incl)
     return 0
 
 
