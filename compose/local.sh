@@ -10,6 +10,8 @@
 #   compose/local.sh logs NAME   follow compose/.run/logs/NAME.log
 #   compose/local.sh demo        replay the lab's walkthrough on the running system
 #                                (kills one logging and one messages instance)
+#   compose/local.sh restart NAME...  start killed instances again (logging-8085, ...)
+#                                and wait until they are passing
 #
 # Logs: compose/.run/logs/<name>.log   pids: compose/.run/pids/<name>.pid
 #
@@ -104,6 +106,9 @@ usage: compose/local.sh <command>
   demo        replay the lab's walkthrough against the running system: POSTs and
               GETs over both facades, then kill -9 of one logging and one messages
               instance, Consul dropping them, and the same traffic on the rest
+  restart NAME...
+              start instances of the running lab again (e.g. logging-8085 after a
+              kill -9 or the demo); waits until Consul reports them passing
 EOF
 }
 
@@ -366,20 +371,29 @@ wait_for_hazelcast() {
 }
 
 # ---- services --------------------------------------------------------------------
+# start_instance MODULE PORT NAME [JVM_FLAG...]: starts one service instance in the background,
+# logging to NAME.log and recorded as NAME (so `down` stops it); PORT 0 picks a free port.
+# Exported OTEL_* variables are inherited as they are. Sets STARTED_PID.
+STARTED_PID=""
+start_instance() {
+  local module="$1" port="$2" name="$3" log jar
+  shift 3
+  log="$(log_file "$name")"
+  jar="$(jar_of "$module")"
+  CONSUL_HTTP_ADDR="$CONSUL_HOST:$CONSUL_HTTP_PORT" \
+    nohup "$JAVA" "${JVM_OPENS[@]}" "$JVM_HEAP" "$@" -jar "$jar" --port "$port" >"$log" 2>&1 </dev/null &
+  STARTED_PID=$!
+  record_pid "$name" "$STARTED_PID"
+}
+
 start_services() {
-  local inst module port name log pid jar
+  local inst module port name
   for inst in "${INSTANCES[@]}"; do
     module="$(module_of "$inst")"
     port="$(port_of "$inst")"
     name="$(instance_name "$inst")"
-    log="$(log_file "$name")"
-    jar="$(jar_of "$module")"
-    say "starting $(service_name "$module") on :$port, log $log"
-    # Exported OTEL_* variables are inherited as they are.
-    CONSUL_HTTP_ADDR="$CONSUL_HOST:$CONSUL_HTTP_PORT" \
-      nohup "$JAVA" "${JVM_OPENS[@]}" "$JVM_HEAP" -jar "$jar" --port "$port" >"$log" 2>&1 </dev/null &
-    pid=$!
-    record_pid "$name" "$pid"
+    say "starting $(service_name "$module") on :$port, log $(log_file "$name")"
+    start_instance "$module" "$port" "$name"
   done
 }
 
@@ -1118,6 +1132,57 @@ do_demo() {
   fi
 }
 
+# ---- restart ---------------------------------------------------------------------
+# wait_passing_ports MODULE TIMEOUT_S PORT...: waits until every port is a passing instance of
+# MODULE's service in Consul.
+wait_passing_ports() {
+  local module="$1" timeout="$2" deadline m p port missing
+  shift 2
+  deadline=$((SECONDS + timeout))
+  while true; do
+    local -A seen=()
+    while read -r m p; do
+      [[ -n "$p" ]] && seen["$p"]=1
+    done < <(passing_instances "$module")
+    missing=()
+    for port in "$@"; do
+      [[ -n "${seen[$port]:-}" ]] || missing+=("$port")
+    done
+    ((${#missing[@]} > 0)) || return 0
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+do_restart() {
+  local name inst found module port started=()
+  (($# > 0)) || die "usage: compose/local.sh restart NAME... (names: $(for inst in "${INSTANCES[@]}"; do printf '%s ' "$(instance_name "$inst")"; done))"
+  name_alive consul || die "the lab is not running (no live consul started by 'up'); start it: compose/local.sh up"
+  find_java
+  for name in "$@"; do
+    found=""
+    for inst in "${INSTANCES[@]}"; do
+      [[ "$(instance_name "$inst")" == "$name" ]] && found="$inst"
+    done
+    [[ -n "$found" ]] || die "no instance named '$name' (names: $(for inst in "${INSTANCES[@]}"; do printf '%s ' "$(instance_name "$inst")"; done))"
+    if name_alive "$name"; then
+      say "$name is running (pid $(read_pid "$name")); not restarting it"
+      continue
+    fi
+    module="$(module_of "$found")"
+    port="$(port_of "$found")"
+    [[ -z "$(port_holder "$port")" ]] || die "port $port is taken (by $(port_holder "$port"))"
+    say "starting $(service_name "$module") on :$port, log $(log_file "$name")"
+    start_instance "$module" "$port" "$name"
+    started+=("$found")
+  done
+  for inst in "${started[@]}"; do
+    wait_passing_ports "$(module_of "$inst")" "$UP_TIMEOUT" "$(port_of "$inst")" \
+      || die "$(instance_name "$inst") is not passing in Consul after ${UP_TIMEOUT}s (log: $(log_file "$(instance_name "$inst")"))"
+    say "$(instance_name "$inst") is passing"
+  done
+}
+
 # ---- main ------------------------------------------------------------------------
 main() {
   local cmd="${1:-}"
@@ -1127,9 +1192,13 @@ main() {
     status) do_status ;;
     logs) shift; do_logs "$@" ;;
     demo) do_demo ;;
+    restart) shift; do_restart "$@" ;;
     _infra) do_infra ;;
     *) usage; exit 2 ;;
   esac
 }
 
-main "$@"
+# compose/bench.sh sources this file for its functions and settings.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

@@ -31,6 +31,8 @@ public final class HealthyInstances implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(HealthyInstances.class.getName());
     /** Longer than a heartbeat interval, which is when running instances register with a new agent. */
     static final Duration RECOVERY_GRACE = Duration.ofSeconds(10);
+    // Random draws before pick lists the untried instances.
+    private static final int DRAWS = 4;
 
     private final ConsulClient client;
     private final String serviceName;
@@ -82,16 +84,29 @@ public final class HealthyInstances implements AutoCloseable {
 
     /**
      * One passing instance at random, none of those already tried.
+     * <p>
+     * Every downstream call starts here, so the usual case costs the same for 3 or 10,000 instances:
+     * a random index into the snapshot, drawn again while it hits a tried id (a failover has tried
+     * at most a few). Only when {@value #DRAWS} draws all hit tried ids are the untried ones listed.
+     * Either way each untried instance is equally likely.
      *
      * @param tried ids to leave out
      * @return an instance, or empty when no other passing instance exists
      */
     public Optional<Instance> pick(Set<String> tried) {
-        List<Instance> candidates = snapshot.get().stream().filter(it -> !tried.contains(it.id())).toList();
-        if (candidates.isEmpty()) {
+        List<Instance> all = snapshot.get();
+        if (all.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())));
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int draw = 0; draw < DRAWS; draw++) {
+            Instance candidate = all.get(random.nextInt(all.size()));
+            if (tried.isEmpty() || !tried.contains(candidate.id())) {
+                return Optional.of(candidate);
+            }
+        }
+        List<Instance> untried = all.stream().filter(it -> !tried.contains(it.id())).toList();
+        return untried.isEmpty() ? Optional.empty() : Optional.of(untried.get(random.nextInt(untried.size())));
     }
 
     /**

@@ -73,6 +73,27 @@ class HealthyInstancesTest {
     }
 
     @Test
+    void picksAtRandomAmongTheUntriedOnly() {
+        List<Registrar> registrars = List.of(register("untried", 8401), register("untried", 8402),
+                                             register("untried", 8403));
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "untried")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 3, "three instances seen");
+            String first = registrars.get(0).registration().id();
+            String second = registrars.get(1).registration().id();
+            Map<Integer, Integer> hits = new HashMap<>();
+            for (int i = 0; i < 3000; i++) {
+                hits.merge(instances.pick(Set.of(first)).orElseThrow().port(), 1, Integer::sum);
+                // Two of three tried: random draws mostly miss, the untried one is found anyway.
+                assertThat(instances.pick(Set.of(first, second)).orElseThrow().port(), is(8403));
+            }
+            assertThat(hits.keySet(), containsInAnyOrder(8402, 8403));
+            hits.values().forEach(count -> assertThat(count, allOf(greaterThan(1300), lessThan(1700))));
+        } finally {
+            registrars.forEach(Registrar::close);
+        }
+    }
+
+    @Test
     void failoverTriesEachInstanceAtMostOnce() {
         List<Registrar> registrars = List.of(register("flaky", 8201), register("flaky", 8202), register("flaky", 8203));
         try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "flaky")) {

@@ -1,0 +1,631 @@
+#!/usr/bin/env bash
+# "Prove it: benchmarks". Starts its own lab (compose/local.sh up), measures, and stops it again.
+# Every result is a ratio or a time measured within this one run (the machine may be shared:
+# throughput pairs are interleaved A B B A ..., so drift hits both sides alike).
+#
+#   compose/bench.sh
+#
+# Output (stdout, one line per result, ready for grep '^R'):
+#   R1 ... = 0.98 (...) (goal >= 0.95) PASS       every line ends with PASS or FAIL
+#   LAT ...                                        latency table lines (no goal)
+#   CPU ...                                        CPU ms per request of each lab process, R1-R3
+#   EST ...                                        numbers for the 10,000-instance estimate
+# Progress goes to stderr; raw wrk/JMH/helper output to compose/.run/bench/.
+# Exit status: 0 when every result was measured (PASS or FAIL), 1 when one could not be measured,
+# 2 when the bench could not start.
+#
+#   R1  GET /facade throughput, Consul stopped (kill -STOP) / running            >= 0.95
+#   R2  POST /facade throughput, tracing on (always_on, OTLP export) / off       >= 0.90
+#   R3  POST /facade / direct POST /logging throughput                           >= 0.5
+#   R4  lab_settings change in Consul KV -> every instance's GET /settings       <= 1 s (max)
+#   R5  kill -9 of a logging instance -> out of ?passing; client errors          <= TTL, 0 errors
+#   R6a process start -> passing in Consul, fresh logging instance (JVM incl.)   <= 2 s (max)
+#   R6b RSS of each of the 7 instances (after all the load)                      <= 200 MiB
+#   R7a health change of 1 of 1,000 instances -> HealthyInstances cache          <= 1 s (max)
+#   R7b HealthyInstances.pick cost, 1,000 / 3 instances (JMH, median ns/op)      <= 1.1
+#
+# Environment:
+#   BENCH_DURATION   seconds per measured wrk run (default 10)
+#   BENCH_PAIRS      interleaved pairs per throughput ratio (default 3)
+#   BENCH_LAT        seconds per latency run (default 5)
+#   BENCH_CONNS      connections of the throughput runs (default 16)
+#   BENCH_JFR        R1, R2 and/or R3 (comma-separated): record a JFR profile of the facade during
+#                    that ratio's runs and print its top frames (compose/.run/bench/profile-<id>.txt)
+# OTEL_* variables of the caller are not passed to the lab (R2 sets its own).
+set -euo pipefail
+
+BENCH_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+# shellcheck source=compose/local.sh
+source "$BENCH_HOME/local.sh"
+
+BENCH_DIR="$RUN_DIR/bench"
+HELPER="$BENCH_HOME/bench/bench.py"
+LUA="$BENCH_HOME/bench/wrk.lua"
+JMH_DIR="$BENCH_HOME/bench/jmh"
+DURATION="${BENCH_DURATION:-10}"
+PAIRS="${BENCH_PAIRS:-3}"
+LAT_SECONDS="${BENCH_LAT:-5}"
+CONNS="${BENCH_CONNS:-16}"
+JFR_FOR="${BENCH_JFR:-}"
+WARMUP_SECONDS=5              # per facade/logging instance before the POST runs, x2 on the main facade
+GET_WARMUP_SECONDS=20         # the JVMs are fresh: JIT and pools warm up on GET first
+WRK_THREADS=2
+SEED_MESSAGES=200             # GET answers list every logged message: GETs run on these 200 (about 15 KB)
+SINK_PORT=4318
+R2_ON=8086                     # facade with tracing on (always_on, OTLP to the sink)
+R2_OFF=8087                    # facade with OTEL_SDK_DISABLED=true
+R5_VICTIM=logging-8085
+R5_SECONDS=12                  # load around the kill: 2 s before it, the rest after
+R6_RUNS=3
+SYNTH_SERVICE=synthetic-service
+SYNTH_COUNT=1000
+SYNTH_SMALL=synthetic-small
+KV_CHANGES=5
+FACADE="http://127.0.0.1:${FACADE_PORTS[0]}/facade"
+LOGGING="http://127.0.0.1:8081/logging"
+
+declare -A RESULT=()
+RESULT_ORDER=(R1 R2 R3 R4 R5 R6a R6b R7a R7b)
+LAT_LINES=()
+EST_LINES=()
+UNMEASURED=0
+PAUSED_PID=""
+SINK_PID=""
+LAB_STARTED=0
+T_START=$SECONDS
+
+log() { printf '[bench %3ds] %s\n' "$((SECONDS - T_START))" "$*" >&2; }
+
+# ---- results -------------------------------------------------------------------------------
+# result ID TEXT VALUE OP GOAL NOTE [ERRORS]: records "ID TEXT = VALUE (NOTE) (goal OP GOAL) PASS|FAIL";
+# any client error (ERRORS > 0) fails the result too.
+result() {
+  local id="$1" text="$2" value="$3" op="$4" goal="$5" note="${6:-}" errors="${7:-0}" verdict
+  if awk -v v="$value" -v g="$goal" -v op="$op" 'BEGIN { exit !((op == ">=" && v >= g) || (op == "<=" && v <= g)) }'; then
+    verdict=PASS
+  else
+    verdict=FAIL
+  fi
+  if ((errors > 0)); then verdict=FAIL; fi
+  RESULT["$id"]="$id $text = $value${note:+ ($note)} (goal $op $goal) $verdict"
+  log "${RESULT[$id]}"
+}
+
+# unmeasured ID TEXT REASON: a result that could not be measured (FAIL, exit status 1).
+unmeasured() {
+  RESULT["$1"]="$1 $2 = not measured ($3) FAIL"
+  UNMEASURED=1
+  log "${RESULT[$1]}"
+}
+
+print_results() {
+  local id line
+  printf '\n# compose/bench.sh %s on %s: %s cores, java %s, %s s per run, %s pairs\n' \
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(hostname)" "$(nproc)" "$(java_major "$JAVA" 2>/dev/null || echo '?')" "$DURATION" "$PAIRS"
+  for id in "${RESULT_ORDER[@]}"; do
+    printf '%s\n' "${RESULT[$id]:-$id not measured (the bench stopped before it) FAIL}"
+  done
+  for line in "${LAT_LINES[@]}" "${CPU_LINES[@]}" "${EST_LINES[@]}"; do printf '%s\n' "$line"; done
+}
+
+# ---- wrk -----------------------------------------------------------------------------------
+WRK_N=0
+WRK_REQUESTS=0 WRK_DURATION_US=1 WRK_STATUS_ERRORS=0 WRK_CONNECT=0 WRK_READ=0 WRK_WRITE=0 WRK_TIMEOUT=0
+WRK_P50_US=0 WRK_P99_US=0 WRK_RPS=0 WRK_ERRORS=0 WRK_OUT=""
+
+# run_wrk URL MODE CONNS SECONDS [NONCE]: one wrk run with compose/bench/wrk.lua; sets WRK_* (WRK_RPS
+# counts only answers below 400; WRK_ERRORS = status + socket errors).
+run_wrk() {
+  local url="$1" mode="$2" conns="$3" secs="$4" nonce="${5:-}" threads line field key
+  threads=$((conns < WRK_THREADS ? conns : WRK_THREADS))
+  WRK_N=$((WRK_N + 1))
+  WRK_OUT="$BENCH_DIR/wrk-$(printf '%03d' "$WRK_N")-$mode-c$conns.txt"
+  printf 'wrk -t%s -c%s -d%ss --latency %s -- %s %s\n' "$threads" "$conns" "$secs" "$url" "$mode" "$nonce" >"$WRK_OUT"
+  wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$LUA" "$url" -- "$mode" ${nonce:+"$nonce"} \
+    >>"$WRK_OUT" 2>&1 || { log "wrk failed: $WRK_OUT"; return 1; }
+  line="$(grep '^WRK ' "$WRK_OUT" | tail -n1)"
+  [[ -n "$line" ]] || { log "no WRK line in $WRK_OUT"; return 1; }
+  for field in ${line#WRK }; do
+    key="${field%%=*}"
+    printf -v "WRK_${key^^}" '%s' "${field#*=}"
+  done
+  WRK_ERRORS=$((WRK_STATUS_ERRORS + WRK_CONNECT + WRK_READ + WRK_WRITE + WRK_TIMEOUT))
+  WRK_RPS="$(awk -v n="$WRK_REQUESTS" -v e="$WRK_STATUS_ERRORS" -v d="$WRK_DURATION_US" 'BEGIN { printf "%.1f", (n - e) / (d / 1e6) }')"
+  log "  $mode $url c=$conns: $WRK_RPS req/s, p50 $((WRK_P50_US / 1000)) ms, p99 $((WRK_P99_US / 1000)) ms, $WRK_ERRORS errors"
+}
+
+nonce() { printf '%08x' $(((RANDOM << 16 | RANDOM) ^ WRK_N)); }
+
+# ---- CPU per request ---------------------------------------------------------------------------
+# utime + stime (clock ticks) of every process the lab started, by pid-file name.
+CLK_TCK="$(getconf CLK_TCK)"
+declare -A CPU_NOW=() CPU_BEFORE=() CPU_A=() CPU_B=()
+REQ_A=0 REQ_B=0
+cpu_snapshot() {
+  local name pid stat
+  CPU_NOW=()
+  while read -r name; do
+    pid="$(read_pid "$name")"
+    [[ -n "$pid" ]] || continue
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    stat="${stat##*) }"
+    CPU_NOW["$name"]="$(awk '{ print $12 + $13 }' <<<"$stat")"
+  done < <(pid_names)
+}
+cpu_begin() {
+  local k
+  cpu_snapshot
+  CPU_BEFORE=()
+  for k in "${!CPU_NOW[@]}"; do CPU_BEFORE["$k"]="${CPU_NOW[$k]}"; done
+}
+# cpu_end a|b: adds the ticks since cpu_begin to that side, and the run's good requests.
+cpu_end() {
+  local side="$1" k d
+  cpu_snapshot
+  for k in "${!CPU_NOW[@]}"; do
+    [[ -n "${CPU_BEFORE[$k]:-}" ]] || continue
+    d=$((CPU_NOW[$k] - CPU_BEFORE[$k]))
+    if [[ "$side" == a ]]; then CPU_A["$k"]=$((${CPU_A[$k]:-0} + d)); else CPU_B["$k"]=$((${CPU_B[$k]:-0} + d)); fi
+  done
+  if [[ "$side" == a ]]; then REQ_A=$((REQ_A + WRK_REQUESTS - WRK_STATUS_ERRORS)); else REQ_B=$((REQ_B + WRK_REQUESTS - WRK_STATUS_ERRORS)); fi
+}
+# cpu_line ID LABEL_A LABEL_B: "CPU ID ms of CPU per request, by process: A: ... | B: ..." (hz-* summed
+# as hazelcast, logging-* as logging, messages-* as messages; facades one by one; wrk not included).
+CPU_LINES=()
+cpu_line() {
+  local id="$1" label_a="$2" label_b="$3" side k out=() reqs
+  for side in a b; do
+    local rows=""
+    if [[ "$side" == a ]]; then
+      for k in "${!CPU_A[@]}"; do rows+="$k ${CPU_A[$k]}"$'\n'; done
+      reqs="$REQ_A"
+    else
+      for k in "${!CPU_B[@]}"; do rows+="$k ${CPU_B[$k]}"$'\n'; done
+      reqs="$REQ_B"
+    fi
+    out+=("$(awk -v reqs="$reqs" -v tck="$CLK_TCK" '
+      NF == 2 { g = $1; sub(/^hz-.*/, "hazelcast", g); sub(/^logging-.*/, "logging", g); sub(/^messages-.*/, "messages", g); t[g] += $2 }
+      END {
+        if (reqs <= 0) { print "no requests"; exit }
+        n = 0; for (g in t) { ms = t[g] * 1000 / tck / reqs; total += ms; if (ms >= 0.005) { names[++n] = g; v[g] = ms } }
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[names[j]] > v[names[i]]) { x = names[i]; names[i] = names[j]; names[j] = x }
+        for (i = 1; i <= n; i++) printf "%s %.3f, ", names[i], v[names[i]]
+        printf "total %.3f", total }' <<<"$rows")")
+  done
+  CPU_LINES+=("CPU $id ms of CPU per request, by process (wrk not included): $label_a: ${out[0]} | $label_b: ${out[1]}")
+  log "${CPU_LINES[-1]}"
+}
+
+# interleave A_FN B_FN: PAIRS pairs in the order A B, B A, A B, ...; each function runs one wrk and
+# leaves WRK_RPS/WRK_ERRORS. Sets A_RPS, B_RPS, A_ERRORS, B_ERRORS, and the CPU used per side
+# (CPU_A, CPU_B, REQ_A, REQ_B; see cpu_line).
+A_RPS=() B_RPS=() A_ERRORS=0 B_ERRORS=0
+interleave() {
+  local a="$1" b="$2" i side order
+  A_RPS=() B_RPS=() A_ERRORS=0 B_ERRORS=0
+  CPU_A=() CPU_B=() REQ_A=0 REQ_B=0
+  for ((i = 0; i < PAIRS; i++)); do
+    if ((i % 2 == 0)); then order=(a b); else order=(b a); fi
+    for side in "${order[@]}"; do
+      cpu_begin
+      if [[ "$side" == a ]]; then
+        "$a" || return 1
+        A_RPS+=("$WRK_RPS")
+        A_ERRORS=$((A_ERRORS + WRK_ERRORS))
+      else
+        "$b" || return 1
+        B_RPS+=("$WRK_RPS")
+        B_ERRORS=$((B_ERRORS + WRK_ERRORS))
+      fi
+      cpu_end "$side"
+    done
+  done
+}
+
+# Prints "RATIO MIN MAX MEAN_A MEAN_B": mean(B)/mean(A) and the spread of the per-pair ratios.
+ratio_of_pairs() {
+  awk -v a="${A_RPS[*]}" -v b="${B_RPS[*]}" 'BEGIN {
+    n = split(a, av, " "); split(b, bv, " ");
+    for (i = 1; i <= n; i++) { sa += av[i]; sb += bv[i]; r = bv[i] / av[i];
+      if (i == 1 || r < lo) lo = r; if (i == 1 || r > hi) hi = r }
+    printf "%.2f %.2f %.2f %.0f %.0f\n", sb / sa, lo, hi, sa / n, sb / n }'
+}
+
+# ---- JFR (BENCH_JFR) ----------------------------------------------------------------------------
+JFR_FILE=""
+jfr_start() {
+  local id="$1" pid="$2"
+  [[ ",$JFR_FOR," == *",$id,"* ]] || return 0
+  JFR_FILE="$BENCH_DIR/profile-$id.jfr"
+  rm -f "$JFR_FILE"
+  "$(dirname "$JAVA")/jcmd" "$pid" JFR.start name=bench settings=profile filename="$JFR_FILE" >"$BENCH_DIR/jfr-$id.log" 2>&1 \
+    || { log "JFR.start on pid $pid failed (see $BENCH_DIR/jfr-$id.log)"; JFR_FILE=""; return 0; }
+  JFR_PID="$pid"
+  log "JFR recording of pid $pid for $id"
+}
+JFR_PID=""
+jfr_stop() {
+  local id="$1" json summary
+  [[ ",$JFR_FOR," == *",$id,"* && -n "$JFR_FILE" ]] || return 0
+  "$(dirname "$JAVA")/jcmd" "$JFR_PID" JFR.stop name=bench >>"$BENCH_DIR/jfr-$id.log" 2>&1 || true
+  json="$BENCH_DIR/profile-$id.json"
+  summary="$BENCH_DIR/profile-$id.txt"
+  "$(dirname "$JAVA")/jfr" print --json --stack-depth 64 --events jdk.ExecutionSample "$JFR_FILE" >"$json" \
+    && python3 "$HELPER" jfr-top "$json" 25 >"$summary" \
+    && log "profile of $id: $summary" && sed 's/^/    /' "$summary" >&2
+}
+
+# ---- lab -------------------------------------------------------------------------------------
+# Waits until every instance of INSTANCES is passing in Consul.
+wait_lab_passing() {
+  local timeout="$1" module inst ports
+  for module in "${SERVICE_MODULES[@]}"; do
+    ports=()
+    for inst in "${INSTANCES[@]}"; do
+      [[ "$(module_of "$inst")" == "$module" ]] && ports+=("$(port_of "$inst")")
+    done
+    wait_passing_ports "$module" "$timeout" "${ports[@]}" || return 1
+  done
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n "$PAUSED_PID" ]]; then kill -CONT "$PAUSED_PID" 2>/dev/null || true; fi
+  if [[ -n "$SINK_PID" ]]; then kill "$SINK_PID" 2>/dev/null || true; fi
+  if ((LAB_STARTED == 1)); then
+    log "stopping the lab (compose/local.sh down)"
+    "$BENCH_HOME/local.sh" down >>"$BENCH_DIR/down.log" 2>&1 || log "local.sh down failed (see $BENCH_DIR/down.log)"
+  fi
+  exit "$rc"
+}
+
+preflight() {
+  local tool module missing=() port
+  for tool in wrk curl python3 ss; do
+    command -v "$tool" >/dev/null 2>&1 || { printf 'bench.sh: %s is required\n' "$tool" >&2; exit 2; }
+  done
+  find_java
+  for module in "${SERVICE_MODULES[@]}"; do
+    [[ -f "$(jar_of "$module")" ]] || missing+=("$module")
+  done
+  if ((${#missing[@]} > 0)) || [[ ! -d "$REPO_ROOT/shared-config/target/classes" ]]; then
+    log "building the jars: mvn -B -q -o -DskipTests package"
+    (cd "$REPO_ROOT" && mvn -B -q -o -DskipTests package) >"$BENCH_DIR/build.log" 2>&1 \
+      || { printf 'bench.sh: build failed (%s)\n' "$BENCH_DIR/build.log" >&2; exit 2; }
+  fi
+  if name_alive consul; then
+    printf 'bench.sh: a lab is running (compose/local.sh up); the bench starts its own: compose/local.sh down first\n' >&2
+    exit 2
+  fi
+  for port in "$SINK_PORT" "$R2_ON" "$R2_OFF"; do
+    if [[ -n "$(port_holder "$port")" ]]; then
+      printf 'bench.sh: port %s is taken (by %s)\n' "$port" "$(port_holder "$port")" >&2
+      exit 2
+    fi
+  done
+}
+
+start_lab() {
+  local var
+  while read -r var; do unset "$var"; done < <(compgen -e | grep '^OTEL_' || true)
+  log "starting the lab: compose/local.sh up (log $BENCH_DIR/up.log)"
+  LAB_STARTED=1
+  "$BENCH_HOME/local.sh" up >"$BENCH_DIR/up.log" 2>&1 || { tail -n 20 "$BENCH_DIR/up.log" >&2; log "local.sh up failed"; exit 2; }
+  log "$(grep 'all .* instances passing' "$BENCH_DIR/up.log" || echo 'lab is up')"
+  python3 "$HELPER" seed "$SEED_MESSAGES" "${FACADE_PORTS[@]}" >"$BENCH_DIR/seed.log" 2>&1 \
+    || { log "seeding $SEED_MESSAGES messages failed: $(tail -n1 "$BENCH_DIR/seed.log")"; exit 2; }
+  log "seeded $SEED_MESSAGES messages"
+}
+
+start_sink() {
+  python3 "$HELPER" sink "$SINK_PORT" "$BENCH_DIR/sink.json" >"$BENCH_DIR/sink.log" 2>&1 &
+  SINK_PID=$!
+  local deadline=$((SECONDS + 10))
+  until [[ -n "$(port_holder "$SINK_PORT")" ]]; do
+    ((SECONDS < deadline)) || { log "the OTLP sink did not start ($BENCH_DIR/sink.log)"; exit 2; }
+    sleep 0.1
+  done
+}
+
+sink_requests() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"], d["bytes"])' "$BENCH_DIR/sink.json"; }
+
+# ---- latency -----------------------------------------------------------------------------------
+latency() {
+  local method="$1" mode="$2" conns
+  for conns in 1 16 64; do
+    if run_wrk "$FACADE" "$mode" "$conns" "$LAT_SECONDS"; then
+      LAT_LINES+=("$(printf 'LAT %-4s /facade c=%-2s p50 = %6.1f ms  p99 = %6.1f ms  (%s req/s, %s errors)' \
+        "$method" "$conns" "$(awk -v u="$WRK_P50_US" 'BEGIN { print u / 1000 }')" \
+        "$(awk -v u="$WRK_P99_US" 'BEGIN { print u / 1000 }')" "$WRK_RPS" "$WRK_ERRORS")")
+    else
+      LAT_LINES+=("LAT $method /facade c=$conns not measured (wrk failed: $WRK_OUT)")
+      UNMEASURED=1
+    fi
+  done
+}
+
+# ---- R1 -------------------------------------------------------------------------------------
+r1_running() { run_wrk "$FACADE" get "$CONNS" "$DURATION"; }
+r1_paused() {
+  local pid rc=0
+  pid="$(read_pid consul)"
+  kill -STOP "$pid"
+  PAUSED_PID="$pid"
+  run_wrk "$FACADE" get "$CONNS" "$DURATION" || rc=1
+  kill -CONT "$pid"
+  PAUSED_PID=""
+  # The TTL checks expired while Consul stood still: wait until the heartbeats made them pass again.
+  sleep 2
+  wait_lab_passing 30 || { log "the lab did not pass again after Consul resumed"; return 1; }
+  sleep 1
+  return "$rc"
+}
+
+r1() {
+  local text="GET /facade throughput with Consul paused / running" r lo hi a b
+  log "R1: $text ($PAIRS pairs of $DURATION s, $CONNS connections)"
+  jfr_start R1 "$(read_pid "facade-${FACADE_PORTS[0]}")"
+  if ! interleave r1_running r1_paused; then
+    jfr_stop R1
+    unmeasured R1 "$text" "a run failed, see $BENCH_DIR"
+    return 0
+  fi
+  jfr_stop R1
+  read -r r lo hi a b < <(ratio_of_pairs)
+  cpu_line R1 "GET running" "GET paused"
+  result R1 "$text" "$r" ">=" 0.95 "pairs $lo-$hi; $b vs $a req/s; $B_ERRORS errors while paused, $A_ERRORS running" \
+    "$((A_ERRORS + B_ERRORS))"
+}
+
+# ---- R2 -------------------------------------------------------------------------------------
+r2_off() { run_wrk "http://127.0.0.1:$R2_OFF/facade" post-form "$CONNS" "$DURATION"; }
+r2_on() { run_wrk "http://127.0.0.1:$R2_ON/facade" post-form "$CONNS" "$DURATION"; }
+
+r2() {
+  local text="POST /facade throughput with tracing on / off" r lo hi a b s0 s1 bytes0 bytes1
+  log "R2: $text (facade :$R2_ON always_on + OTLP to :$SINK_PORT, facade :$R2_OFF OTEL_SDK_DISABLED=true)"
+  (
+    export OTEL_TRACES_SAMPLER=always_on OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT"
+    start_instance facade "$R2_ON" "facade-$R2_ON"
+  )
+  (
+    export OTEL_SDK_DISABLED=true
+    start_instance facade "$R2_OFF" "facade-$R2_OFF"
+  )
+  if ! wait_passing_ports facade 120 "$R2_ON" "$R2_OFF"; then
+    unmeasured R2 "$text" "facades :$R2_ON/:$R2_OFF did not pass, logs $LOG_DIR/facade-$R2_ON.log"
+    stop_tier "R2 facades" "facade-$R2_ON" "facade-$R2_OFF" >&2
+    return 0
+  fi
+  local _
+  for _ in 1 2 3 4; do
+    run_wrk "http://127.0.0.1:$R2_OFF/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
+    run_wrk "http://127.0.0.1:$R2_ON/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
+  done
+  read -r s0 bytes0 < <(sink_requests)
+  jfr_start R2 "$(read_pid "facade-$R2_ON")"
+  if ! interleave r2_off r2_on; then
+    jfr_stop R2
+    unmeasured R2 "$text" "a run failed, see $BENCH_DIR"
+    stop_tier "R2 facades" "facade-$R2_ON" "facade-$R2_OFF" >&2
+    return 0
+  fi
+  jfr_stop R2
+  read -r s1 bytes1 < <(sink_requests)
+  stop_tier "R2 facades" "facade-$R2_ON" "facade-$R2_OFF" >&2
+  if ((s1 <= s0)); then
+    unmeasured R2 "$text" "no span export reached the OTLP sink on :$SINK_PORT"
+    return 0
+  fi
+  read -r r lo hi a b < <(ratio_of_pairs)
+  cpu_line R2 "tracing off (:$R2_OFF)" "tracing on (:$R2_ON)"
+  result R2 "$text" "$r" ">=" 0.90 \
+    "pairs $lo-$hi; $b vs $a req/s; $((s1 - s0)) OTLP exports, $(((bytes1 - bytes0) / 1024)) KiB; $((A_ERRORS + B_ERRORS)) errors" \
+    "$((A_ERRORS + B_ERRORS))"
+}
+
+# ---- R3 -------------------------------------------------------------------------------------
+r3_logging() { run_wrk "$LOGGING" post-logging "$CONNS" "$DURATION" "$(nonce)"; }
+r3_facade() { run_wrk "$FACADE" post-form "$CONNS" "$DURATION"; }
+
+r3() {
+  local text="POST /facade / direct POST /logging throughput" r lo hi a b
+  log "R3: $text ($PAIRS pairs of $DURATION s, $CONNS connections; :8081 directly)"
+  jfr_start R3 "$(read_pid "facade-${FACADE_PORTS[0]}")"
+  if ! interleave r3_logging r3_facade; then
+    jfr_stop R3
+    unmeasured R3 "$text" "a run failed, see $BENCH_DIR"
+    return 0
+  fi
+  jfr_stop R3
+  read -r r lo hi a b < <(ratio_of_pairs)
+  cpu_line R3 "POST /logging" "POST /facade"
+  result R3 "$text" "$r" ">=" 0.5 "pairs $lo-$hi; $b vs $a req/s; $((A_ERRORS + B_ERRORS)) errors" "$((A_ERRORS + B_ERRORS))"
+}
+
+# ---- R4 -------------------------------------------------------------------------------------
+r4() {
+  local text="lab_settings queue_name change -> all 7 instances report it, max of $KV_CHANGES" ports=() inst out
+  log "R4: $text"
+  for inst in "${INSTANCES[@]}"; do ports+=("$(port_of "$inst")"); done
+  if ! out="$(python3 "$HELPER" kv-change "$CONSUL_URL" "$KV_CHANGES" "${ports[@]}" 2>&1)"; then
+    unmeasured R4 "$text" "$(tail -n1 <<<"$out")"
+    return 0
+  fi
+  local max median all
+  max="$(kv max_ms "$out")"; median="$(kv median_ms "$out")"; all="$(kv all_ms "$out")"
+  result R4 "$text" "$(awk -v m="$max" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" 1 "s; median $median ms, each $all ms"
+}
+
+# kv KEY TEXT: the value of KEY=... in a line of key=value pairs.
+kv() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -n1; }
+
+# ---- R5 -------------------------------------------------------------------------------------
+r5() {
+  local text="kill -9 $R5_VICTIM -> out of logging-service?passing" port pid out dropped pids=() f
+  local requests=0 errors=0 rc=0
+  log "R5: $text, with GET+POST through both facades"
+  port="${R5_VICTIM##*-}"
+  pid="$(read_pid "$R5_VICTIM")"
+  name_alive "$R5_VICTIM" || { unmeasured R5 "$text" "$R5_VICTIM is not running"; return 0; }
+  local outs=()
+  for f in "${FACADE_PORTS[@]}"; do
+    WRK_N=$((WRK_N + 1))
+    outs+=("$BENCH_DIR/wrk-$(printf '%03d' "$WRK_N")-r5-$f.txt")
+    wrk -t1 -c4 -d"${R5_SECONDS}s" --timeout 10s -s "$LUA" "http://127.0.0.1:$f/facade" -- mix >"${outs[-1]}" 2>&1 &
+    pids+=($!)
+  done
+  sleep 2
+  out="$(python3 "$HELPER" failover "$CONSUL_URL" logging-service "$port" "$pid" 2>&1)" || rc=1
+  for f in "${pids[@]}"; do wait "$f" || rc=1; done
+  for f in "${outs[@]}"; do
+    local line n e
+    line="$(grep '^WRK ' "$f" | tail -n1)" || true
+    [[ -n "$line" ]] || { rc=1; continue; }
+    n="$(kv requests "$line")"
+    e=$(($(kv status_errors "$line") + $(kv connect "$line") + $(kv read "$line") + $(kv write "$line") + $(kv timeout "$line")))
+    requests=$((requests + n))
+    errors=$((errors + e))
+  done
+  log "restarting $R5_VICTIM (compose/local.sh restart)"
+  "$BENCH_HOME/local.sh" restart "$R5_VICTIM" >>"$BENCH_DIR/restart.log" 2>&1 \
+    || log "could not restart $R5_VICTIM (see $BENCH_DIR/restart.log)"
+  dropped="$(kv dropped_ms "$out")"
+  if ((rc != 0)) || [[ -z "$dropped" ]]; then
+    unmeasured R5 "$text" "$(tail -n1 <<<"$out"); wrk: ${outs[*]}"
+    return 0
+  fi
+  result R5 "$text" "$(awk -v m="$dropped" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" "$DEMO_TTL_S" \
+    "s; $errors errors in $requests GET/POST through both facades over $R5_SECONDS s around the kill" "$errors"
+}
+
+# ---- R6 -------------------------------------------------------------------------------------
+r6_start() {
+  local text="fresh logging instance (--port 0): process start -> passing in Consul, max of $R6_RUNS" out max
+  log "R6a: $text"
+  if ! out="$(CONSUL_HTTP_ADDR="$CONSUL_HOST:$CONSUL_HTTP_PORT" python3 "$HELPER" start-to-passing "$CONSUL_URL" \
+      logging-service "$R6_RUNS" "$PID_DIR/logging-extra.pid" "$LOG_DIR/logging-extra.log" \
+      -- "$JAVA" "${JVM_OPENS[@]}" "$JVM_HEAP" -jar "$(jar_of logging)" --port 0 2>&1)"; then
+    unmeasured R6a "$text" "$(tail -n1 <<<"$out")"
+    return 0
+  fi
+  max="$(kv max_ms "$out")"
+  result R6a "$text" "$(awk -v m="$max" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" 2 \
+    "s; median $(kv median_ms "$out") ms, each $(kv all_ms "$out") ms"
+}
+
+r6_rss() {
+  local text="RSS per instance, max of ${#INSTANCES[@]} after all the load" inst name pid kb max=0 each=()
+  for inst in "${INSTANCES[@]}"; do
+    name="$(instance_name "$inst")"
+    pid="$(read_pid "$name")"
+    kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
+    if [[ -z "$kb" ]]; then
+      unmeasured R6b "$text" "no VmRSS for $name (pid $pid)"
+      return 0
+    fi
+    each+=("$name $((kb / 1024))")
+    if ((kb > max)); then max=$kb; fi
+  done
+  result R6b "$text" "$((max / 1024))" "<=" 200 "MiB; $(IFS=,; printf '%s' "${each[*]}" | sed 's/,/, /g') MiB; -Xmx256m"
+}
+
+# ---- R7 -------------------------------------------------------------------------------------
+jmh_build() {
+  local jar="$JMH_DIR/target/jmh-bench.jar"
+  if [[ -f "$jar" && -z "$(find "$JMH_DIR/src" "$JMH_DIR/pom.xml" "$REPO_ROOT/shared-config/target/classes" -newer "$jar" -print -quit)" ]]; then
+    return 0
+  fi
+  log "building the JMH benchmark (compose/bench/jmh)"
+  (cd "$JMH_DIR" && { mvn -B -q -o package || mvn -B -q package; }) >"$BENCH_DIR/jmh-build.log" 2>&1
+}
+
+r7() {
+  local text_a="health change of 1 of $SYNTH_COUNT instances -> HealthyInstances cache, max of 5"
+  local text_b="HealthyInstances.pick(Set.of()) cost with $SYNTH_COUNT / 3 instances (JMH avgt)"
+  local out cp
+  log "R7: registering $SYNTH_COUNT instances of $SYNTH_SERVICE and 3 of $SYNTH_SMALL"
+  if ! out="$(python3 "$HELPER" register "$CONSUL_URL" "$SYNTH_SERVICE" "$SYNTH_COUNT" 20000 2>&1)" \
+      || ! python3 "$HELPER" register "$CONSUL_URL" "$SYNTH_SMALL" 3 30000 >/dev/null 2>&1; then
+    unmeasured R7a "$text_a" "registration failed: $(tail -n1 <<<"$out")"
+    unmeasured R7b "$text_b" "registration failed"
+    return 0
+  fi
+  log "  $out"
+  out="$(python3 "$HELPER" health-size "$CONSUL_URL" "$SYNTH_SERVICE" 2>&1)" || true
+  EST_LINES+=("EST $SYNTH_SERVICE?passing answer: $out (from the Consul -dev agent)")
+  log "  $out"
+  cp="$REPO_ROOT/shared-config/target/classes:$REPO_ROOT/logging/target/libs/*"
+  if out="$("$JAVA" -cp "$cp" "$BENCH_HOME/bench/HealthChange.java" "$CONSUL_URL" "$SYNTH_SERVICE" "$SYNTH_COUNT" 5 2>&1)" \
+      && [[ -n "$(kv fail_max_ms "$out")" ]]; then
+    result R7a "$text_a" "$(awk -v m="$(kv fail_max_ms "$out")" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" 1 \
+      "s; fail each $(kv fail_ms "$out") ms, pass again each $(kv pass_ms "$out") ms"
+  else
+    unmeasured R7a "$text_a" "$(tail -n1 <<<"$out")"
+  fi
+
+  if ! jmh_build; then
+    unmeasured R7b "$text_b" "JMH build failed, see $BENCH_DIR/jmh-build.log"
+    return 0
+  fi
+  log "R7b: JMH PickBenchmark (1 fork, 3 x 1 s warm-up, 8 x 1 s measurement per size)"
+  if ! "$JAVA" -cp "$JMH_DIR/target/jmh-bench.jar:$JMH_DIR/target/libs/*:$cp" org.openjdk.jmh.Main PickBenchmark \
+      -f 1 -wi 3 -w 1s -i 8 -r 1s -t 1 -rf json -rff "$BENCH_DIR/jmh.json" >"$BENCH_DIR/jmh.log" 2>&1; then
+    unmeasured R7b "$text_b" "JMH failed, see $BENCH_DIR/jmh.log"
+    return 0
+  fi
+  # The machine is shared: the ratio is of the medians of the iterations (means +- 99.9% CI shown too).
+  local small="" small_med="" small_err="" large="" large_med="" large_err="" p s e m
+  while read -r p s e m; do
+    if [[ "$p" == 3 ]]; then small="$s"; small_err="$e"; small_med="$m"; else large="$s"; large_err="$e"; large_med="$m"; fi
+  done < <(python3 "$HELPER" jmh "$BENCH_DIR/jmh.json")
+  if [[ -z "$small_med" || -z "$large_med" ]]; then
+    unmeasured R7b "$text_b" "no JMH scores in $BENCH_DIR/jmh.json"
+    return 0
+  fi
+  result R7b "$text_b" "$(awk -v l="$large_med" -v s="$small_med" 'BEGIN { printf "%.2f", l / s }')" "<=" 1.1 \
+    "$(awk -v l="$large_med" -v s="$small_med" -v la="$large" -v le="$large_err" -v sa="$small" -v se="$small_err" \
+        'BEGIN { printf "median %.1f vs %.1f ns per pick; mean %.1f +- %.1f vs %.1f +- %.1f ns", l, s, la, le, sa, se }')"
+}
+
+# ---- main -------------------------------------------------------------------------------------
+bench_main() {
+  mkdir -p "$BENCH_DIR" "$LOG_DIR" "$PID_DIR"
+  rm -f "$BENCH_DIR"/wrk-*.txt
+  preflight
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  start_sink
+  start_lab
+
+  log "warm-up: GET /facade for $GET_WARMUP_SECONDS s on :${FACADE_PORTS[0]}, $WARMUP_SECONDS s on the others"
+  local p
+  for p in "${FACADE_PORTS[@]}"; do
+    run_wrk "http://127.0.0.1:$p/facade" get "$CONNS" "$([[ "$p" == "${FACADE_PORTS[0]}" ]] && echo "$GET_WARMUP_SECONDS" || echo "$WARMUP_SECONDS")" || true
+  done
+  # GET answers grow with every stored message: everything GET-heavy runs first, on the seed data.
+  log "latency: GET /facade at 1, 16, 64 connections, $LAT_SECONDS s each"
+  latency GET get
+  r1
+  r5
+  r4
+  r6_start
+  log "warm-up: POST /facade for $((2 * WARMUP_SECONDS)) s and POST /logging for $WARMUP_SECONDS s"
+  run_wrk "$FACADE" post-form "$CONNS" "$((2 * WARMUP_SECONDS))" || true
+  run_wrk "$LOGGING" post-logging "$CONNS" "$WARMUP_SECONDS" "$(nonce)" || true
+  log "latency: POST /facade at 1, 16, 64 connections, $LAT_SECONDS s each"
+  latency POST post-form
+  r3
+  r2
+  r7
+  r6_rss
+  print_results
+  log "done in $((SECONDS - T_START)) s"
+  return "$UNMEASURED"
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  bench_main "$@"
+fi
