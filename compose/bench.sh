@@ -15,6 +15,7 @@
 # 2 when the bench could not start.
 #
 #   R1  GET /facade throughput, Consul stopped (kill -STOP) / running            >= 0.95
+#       (one more pair first, not counted: GET got fast enough to still be warming up)
 #   R2  POST /facade throughput, tracing on (always_on, OTLP export) / off       >= 0.90
 #   R3  POST /facade / direct POST /logging throughput                           >= 0.5
 #   R4  lab_settings change in Consul KV -> every instance's GET /settings       <= 1 s (max)
@@ -196,12 +197,18 @@ cpu_line() {
   log "${CPU_LINES[-1]}"
 }
 
-# interleave A_FN B_FN: PAIRS pairs in the order A B, B A, A B, ...; each function runs one wrk and
-# leaves WRK_RPS/WRK_ERRORS. Sets A_RPS, B_RPS, A_ERRORS, B_ERRORS, and the CPU used per side
-# (CPU_A, CPU_B, REQ_A, REQ_B; see cpu_line).
+# interleave A_FN B_FN [WARMUP_PAIRS]: WARMUP_PAIRS (default 0) pairs that only warm up, then PAIRS
+# pairs in the order A B, B A, A B, ...; each function runs one wrk and leaves WRK_RPS/WRK_ERRORS.
+# Sets A_RPS, B_RPS, A_ERRORS, B_ERRORS, and the CPU used per side (CPU_A, CPU_B, REQ_A, REQ_B; see
+# cpu_line).
 A_RPS=() B_RPS=() A_ERRORS=0 B_ERRORS=0
 interleave() {
-  local a="$1" b="$2" i side order
+  local a="$1" b="$2" warmup="${3:-0}" i side order
+  for ((i = 0; i < warmup; i++)); do
+    log "  warm-up pair $((i + 1))/$warmup (not counted)"
+    "$a" || return 1
+    "$b" || return 1
+  done
   A_RPS=() B_RPS=() A_ERRORS=0 B_ERRORS=0
   CPU_A=() CPU_B=() REQ_A=0 REQ_B=0
   for ((i = 0; i < PAIRS; i++)); do
@@ -364,9 +371,9 @@ r1_paused() {
 
 r1() {
   local text="GET /facade throughput with Consul paused / running" r lo hi a b
-  log "R1: $text ($PAIRS pairs of $DURATION s, $CONNS connections)"
+  log "R1: $text (1 + $PAIRS pairs of $DURATION s, $CONNS connections)"
   jfr_start R1 "$(read_pid "facade-${FACADE_PORTS[0]}")"
-  if ! interleave r1_running r1_paused; then
+  if ! interleave r1_running r1_paused 1; then
     jfr_stop R1
     unmeasured R1 "$text" "a run failed, see $BENCH_DIR"
     return 0
