@@ -26,7 +26,7 @@
 #   R7b HealthyInstances.pick cost, 1,000 / 3 instances (JMH, 2 runs, median)    <= 1.1
 #
 # Environment:
-#   BENCH_DURATION   seconds per measured wrk run (default 10)
+#   BENCH_DURATION   seconds per measured wrk run (default 8)
 #   BENCH_PAIRS      interleaved pairs per throughput ratio (default 3; R1: 2 more)
 #   BENCH_LAT        seconds per latency run (default 5)
 #   BENCH_CONNS      connections of the throughput runs (default 16)
@@ -43,13 +43,13 @@ BENCH_DIR="$RUN_DIR/bench"
 HELPER="$BENCH_HOME/bench/bench.py"
 LUA="$BENCH_HOME/bench/wrk.lua"
 JMH_DIR="$BENCH_HOME/bench/jmh"
-DURATION="${BENCH_DURATION:-10}"
+DURATION="${BENCH_DURATION:-8}"
 PAIRS="${BENCH_PAIRS:-3}"
 LAT_SECONDS="${BENCH_LAT:-5}"
 CONNS="${BENCH_CONNS:-16}"
 JFR_FOR="${BENCH_JFR:-}"
 WARMUP_SECONDS=5              # per facade/logging instance before the POST runs, x2 on the main facade
-GET_WARMUP_SECONDS=20         # the JVMs are fresh: JIT and pools warm up on GET first
+GET_WARMUP_SECONDS=15         # the JVMs are fresh: JIT and pools warm up on GET first
 WRK_THREADS=2
 SEED_MESSAGES=200             # GET answers list every logged message: GETs run on these 200 (about 15 KB)
 SINK_PORT=4318
@@ -408,7 +408,7 @@ r2() {
     return 0
   fi
   local _
-  for _ in 1 2 3 4; do
+  for _ in 1 2 3; do
     run_wrk "http://127.0.0.1:$R2_OFF/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
     run_wrk "http://127.0.0.1:$R2_ON/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
   done
