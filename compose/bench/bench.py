@@ -169,7 +169,7 @@ def failover(consul, service, port, pid, timeout=30.0):
         if victim not in passing_ids(conn, service):
             print(f"id={victim} dropped_ms={ms(time.monotonic() - t0)}")
             return 0
-        time.sleep(0.05)
+        time.sleep(0.02)
     print(f"id={victim} error=still_passing_after_{timeout:.0f}s")
     return 1
 
