@@ -10,7 +10,7 @@
                                 R6: start CMD RUNS times, time from the fork to passing, stop it
   register CONSUL SERVICE COUNT PORT_BASE   R7: COUNT synthetic instances with passing TTL checks
   health-size CONSUL SERVICE    R7: bytes and time of one SERVICE?passing answer
-  jmh JSON                      R7: "<param> <mean> <error> <median of iterations>" per JMH result
+  jmh JSON...                   R7: "<param> <means> <errors> <median of all iterations>" per parameter
   jfr-top JSON TOP              top frames of jdk.ExecutionSample events (jfr print --json)
 
 Times are printed in milliseconds as key=value pairs on one line.
@@ -169,7 +169,7 @@ def failover(consul, service, port, pid, timeout=30.0):
         if victim not in passing_ids(conn, service):
             print(f"id={victim} dropped_ms={ms(time.monotonic() - t0)}")
             return 0
-        time.sleep(0.05)
+        time.sleep(0.02)
     print(f"id={victim} error=still_passing_after_{timeout:.0f}s")
     return 1
 
@@ -260,13 +260,20 @@ def health_size(consul, service):
     return 0
 
 
-def jmh(path):
-    for r in json.load(open(path)):
-        m = r["primaryMetric"]
-        params = ",".join(f"{v}" for v in (r.get("params") or {}).values())
-        iterations = [x for fork in m["rawData"] for x in fork]
-        error = m["scoreError"] if m["scoreError"] == m["scoreError"] else 0
-        print(params, m["score"], error, statistics.median(iterations))
+def jmh(paths):
+    """Per parameter over all files: "<param> <means> <errors> <median of all iterations>" (means and
+    errors one per file, joined by '/')."""
+    by_param = {}
+    for path in paths:
+        for r in json.load(open(path)):
+            m = r["primaryMetric"]
+            params = ",".join(f"{v}" for v in (r.get("params") or {}).values())
+            entry = by_param.setdefault(params, {"means": [], "errors": [], "iterations": []})
+            entry["means"].append(f'{m["score"]:.2f}')
+            entry["errors"].append(f'{m["scoreError"] if m["scoreError"] == m["scoreError"] else 0:.2f}')
+            entry["iterations"].extend(x for fork in m["rawData"] for x in fork)
+    for params, e in by_param.items():
+        print(params, "/".join(e["means"]), "/".join(e["errors"]), statistics.median(e["iterations"]))
     return 0
 
 
@@ -324,7 +331,7 @@ def main(argv):
     if cmd == "health-size":
         return health_size(args[0], args[1])
     if cmd == "jmh":
-        return jmh(args[0])
+        return jmh(args)
     if cmd == "jfr-top":
         return jfr_top(args[0], int(args[1]))
     print(__doc__, file=sys.stderr)
