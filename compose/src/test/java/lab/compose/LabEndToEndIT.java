@@ -1,8 +1,6 @@
 package lab.compose;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import lab.testing.ConsulAgent;
 import lab.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +19,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import static lab.compose.LabHttp.get;
+import static lab.compose.LabHttp.instanceUri;
+import static lab.compose.LabHttp.json;
+import static lab.compose.LabHttp.post;
+import static lab.compose.LabHttp.read;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -35,8 +37,6 @@ import static org.hamcrest.Matchers.not;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabEndToEndIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration TTL = Duration.ofSeconds(5);
 
     private static ConsulAgent consul;
@@ -199,59 +199,16 @@ class LabEndToEndIT {
     }
 
     private static List<JsonNode> passing(String service) {
-        List<JsonNode> entries = new ArrayList<>();
-        read(consul.get("/v1/health/service/" + service + "?passing")).forEach(entries::add);
-        return entries;
+        return LabHttp.passing(consul, service);
     }
 
     private static List<URI> facades() {
         return passing("facade-service").stream().map(entry -> instanceUri(entry, "/facade")).toList();
     }
 
-    private static URI instanceUri(JsonNode entry, String path) {
-        JsonNode service = entry.get("Service");
-        return URI.create("http://" + service.get("Address").asText() + ":" + service.get("Port").asInt() + path);
-    }
-
     private static Set<String> uuids(JsonNode list) {
         Set<String> uuids = new HashSet<>();
         list.forEach(item -> uuids.add(item.get("uuid").asText()));
         return uuids;
-    }
-
-    private static HttpResponse<String> post(URI uri, String contentType, String body) {
-        return send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
-                            .POST(HttpRequest.BodyPublishers.ofString(body)));
-    }
-
-    private static HttpResponse<String> get(URI uri) {
-        return send(HttpRequest.newBuilder(uri).GET());
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("Not JSON: " + json, e);
-        }
-    }
-
-    private static String json(List<String> values) {
-        try {
-            return JSON.writeValueAsString(values);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,19 +2,15 @@ package lab.compose;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import lab.compose.OtlpReceiver.ReceivedSpan;
@@ -24,6 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static lab.compose.LabHttp.get;
+import static lab.compose.LabHttp.instanceUri;
+import static lab.compose.LabHttp.json;
+import static lab.compose.LabHttp.read;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.isEmptyOrNullString;
 import static org.hamcrest.Matchers.is;
@@ -38,8 +38,6 @@ import static org.hamcrest.Matchers.not;
  */
 class LabTracingIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     // Spans are batched (every 100 ms here) and sent by each process on its own; allow for a slow CI machine.
     private static final Duration SPANS_ARRIVE = Duration.ofSeconds(20);
     private static final String QUEUE = "traced-queue";
@@ -265,49 +263,14 @@ class LabTracingIT {
     }
 
     private static URI facade() {
-        JsonNode service = passing("facade-service").getFirst().get("Service");
-        return URI.create("http://" + service.get("Address").asText() + ":" + service.get("Port").asInt() + "/facade");
+        return instanceUri(passing("facade-service").getFirst(), "/facade");
     }
 
     private static List<JsonNode> passing(String service) {
-        List<JsonNode> entries = new ArrayList<>();
-        read(consul.get("/v1/health/service/" + service + "?passing")).forEach(entries::add);
-        return entries;
+        return LabHttp.passing(consul, service);
     }
 
     private static HttpResponse<String> post(URI uri, String form) {
-        return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString(form)));
-    }
-
-    private static HttpResponse<String> get(URI uri) {
-        return send(HttpRequest.newBuilder(uri).GET());
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException("Not JSON: " + json, e);
-        }
-    }
-
-    private static String json(List<String> values) {
-        try {
-            return JSON.writeValueAsString(values);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return LabHttp.post(uri, LabHttp.FORM, form);
     }
 }
