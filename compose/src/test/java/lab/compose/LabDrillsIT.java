@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import static lab.compose.LabHttp.instanceUri;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
@@ -122,11 +123,7 @@ class LabDrillsIT {
             lab.startService("messages", "messages-" + i, consul.address(), Map.of());
             lab.startService("facade", "facade-" + i, consul.address(), Map.of());
         }
-        Eventually.await(Duration.ofSeconds(180),
-                         () -> passing("facade-service").size() == 2
-                                 && passing("logging-service").size() == 3
-                                 && passing("messages-service").size() == 2 ? Boolean.TRUE : null,
-                         () -> "2 facade, 3 logging, 2 messages instances passing in Consul" + lab.allLogTails());
+        lab.awaitPassing(consul, Duration.ofSeconds(180), 2, 3, 2);
     }
 
     @AfterAll
@@ -925,9 +922,7 @@ class LabDrillsIT {
     }
 
     private static List<JsonNode> passing(String service) {
-        List<JsonNode> entries = new ArrayList<>();
-        read(consul.get("/v1/health/service/" + service + "?passing")).forEach(entries::add);
-        return entries;
+        return LabHttp.passing(consul, service);
     }
 
     private static Set<String> passingIds(String service) {
@@ -945,11 +940,6 @@ class LabDrillsIT {
 
     private static List<URI> facades() {
         return passing("facade-service").stream().map(entry -> instanceUri(entry, "/facade")).toList();
-    }
-
-    private static URI instanceUri(JsonNode entry, String path) {
-        JsonNode service = entry.get("Service");
-        return URI.create("http://" + service.get("Address").asText() + ":" + service.get("Port").asInt() + path);
     }
 
     // ---- HTTP and JSON --------------------------------------------------------------------------

@@ -63,11 +63,7 @@ class LabEndToEndIT {
             lab.startService("messages", "messages-" + i, consul.address(), Map.of());
             lab.startService("facade", "facade-" + i, consul.address(), Map.of());
         }
-        Eventually.await(Duration.ofSeconds(120),
-                         () -> passing("facade-service").size() == 2
-                                 && passing("logging-service").size() == 3
-                                 && passing("messages-service").size() == 2 ? Boolean.TRUE : null,
-                         () -> "2 facade, 3 logging, 2 messages instances passing in Consul" + lab.allLogTails());
+        lab.awaitPassing(consul, Duration.ofSeconds(120), 2, 3, 2);
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import lab.testing.ConsulAgent;
+import lab.testing.Eventually;
 import lab.testing.FreePorts;
 
 /**
@@ -107,6 +110,19 @@ final class LabProcesses implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("CONSUL_HTTP_ADDR", consulAddress);
         start(name, command, env);
+    }
+
+    /**
+     * Waits until Consul lists the given numbers of passing facade, logging and messages instances;
+     * the failure message carries every process's log tail.
+     */
+    void awaitPassing(ConsulAgent consul, Duration timeout, int facades, int logging, int messages) {
+        Eventually.await(timeout,
+                         () -> LabHttp.passing(consul, "facade-service").size() == facades
+                                 && LabHttp.passing(consul, "logging-service").size() == logging
+                                 && LabHttp.passing(consul, "messages-service").size() == messages ? Boolean.TRUE : null,
+                         () -> facades + " facade, " + logging + " logging, " + messages
+                                 + " messages instances passing in Consul" + allLogTails());
     }
 
     Process process(String name) {

@@ -69,11 +69,7 @@ class LabTracingIT {
         lab.startService("logging", "logging-2", consul.address(), otel);
         lab.startService("messages", "messages-1", consul.address(), otel);
         lab.startService("facade", "facade-1", consul.address(), otel);
-        Eventually.await(Duration.ofSeconds(120),
-                         () -> passing("facade-service").size() == 1
-                                 && passing("logging-service").size() == 2
-                                 && passing("messages-service").size() == 1 ? Boolean.TRUE : null,
-                         () -> "1 facade, 2 logging, 1 messages instance passing in Consul" + lab.allLogTails());
+        lab.awaitPassing(consul, Duration.ofSeconds(120), 1, 2, 1);
     }
 
     @AfterAll
