@@ -5,6 +5,10 @@
   seed N PORT...                N form POSTs (msg=seed <i>) to /facade, over the ports in turn
   kv-change CONSUL N PORT...    R4: N changes of lab_settings' queue_name, time until every instance's
                                 GET /settings reports it (polled every 10 ms per instance)
+  set CONSUL KEY JSON PORT...   R8: lab_settings' KEY := JSON, and wait until every instance reports it
+  total URL                     X-Total-Count of GET URL?limit=1
+  freshness N PORT_A PORT_B     R11: N POSTs, each through one facade in turn, time until the uuid is
+                                on the other facade's GET ?limit=100 (logging list)
   failover CONSUL SERVICE PORT PID   R5: kill -9 PID, time until its id leaves SERVICE?passing
   start-to-passing CONSUL SERVICE RUNS PID_FILE LOG -- CMD...
                                 R6: start CMD RUNS times, time from the fork to passing, stop it
@@ -103,36 +107,38 @@ def seed(n, ports):
 
 
 # ---- R4 ------------------------------------------------------------------------------------
+def settings_reported(ports, key, value, t0, timeout=10.0):
+    """Seconds from t0 until each instance's GET /settings reports KEY == value, by port."""
+    seen = {}
+
+    def poll(port):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        while time.monotonic() - t0 < timeout:
+            try:
+                c.request("GET", "/settings")
+                r = c.getresponse()
+                body = r.read()
+                if r.status == 200 and json.loads(body).get(key) == value:
+                    seen[port] = time.monotonic() - t0
+                    return
+            except (OSError, http.client.HTTPException, ValueError):
+                c.close()
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=poll, args=(p,)) for p in ports]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return seen
+
+
 def kv_change(consul, changes, ports):
     conn = consul_conn(consul)
     original = call(conn, "GET", "/v1/kv/lab_settings?raw")
     doc = json.loads(original)
     times = []
-
-    def wait_all(value, t0, timeout=10.0):
-        seen = {}
-
-        def poll(port):
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            while time.monotonic() - t0 < timeout:
-                try:
-                    c.request("GET", "/settings")
-                    r = c.getresponse()
-                    body = r.read()
-                    if r.status == 200 and json.loads(body).get("queue_name") == value:
-                        seen[port] = time.monotonic() - t0
-                        return
-                except (OSError, http.client.HTTPException, ValueError):
-                    c.close()
-                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                time.sleep(0.01)
-
-        threads = [threading.Thread(target=poll, args=(p,)) for p in ports]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return seen
 
     try:
         for i in range(changes):
@@ -141,7 +147,7 @@ def kv_change(consul, changes, ports):
             time.sleep(0.3)
             t0 = time.monotonic()
             call(conn, "PUT", "/v1/kv/lab_settings", json.dumps(changed, indent=2))
-            seen = wait_all(value, t0)
+            seen = settings_reported(ports, "queue_name", value, t0)
             if len(seen) != len(ports):
                 missing = sorted(set(ports) - set(seen))
                 print(f"error=instances_{missing}_did_not_report_{value}_within_10s")
@@ -149,9 +155,65 @@ def kv_change(consul, changes, ports):
             times.append(max(seen.values()))
     finally:
         call(conn, "PUT", "/v1/kv/lab_settings", original)
-    back = wait_all(doc.get("queue_name"), time.monotonic())
+    back = settings_reported(ports, "queue_name", doc.get("queue_name"), time.monotonic())
     print(f"changes={len(times)} max_ms={ms(max(times))} median_ms={ms(statistics.median(times))} "
           f"all_ms={','.join(ms(t) for t in times)} restored={len(back)}/{len(ports)}")
+    return 0
+
+
+# ---- R8 / R10 / R11 -------------------------------------------------------------------------
+def set_setting(consul, key, value, ports):
+    conn = consul_conn(consul)
+    doc = json.loads(call(conn, "GET", "/v1/kv/lab_settings?raw"))
+    doc[key] = json.loads(value)
+    t0 = time.monotonic()
+    call(conn, "PUT", "/v1/kv/lab_settings", json.dumps(doc, indent=2))
+    seen = settings_reported(ports, key, doc[key], t0)
+    if len(seen) != len(ports):
+        print(f"error=instances_{sorted(set(ports) - set(seen))}_did_not_report_{key}_within_10s")
+        return 1
+    print(f"{key}={value} max_ms={ms(max(seen.values()))}")
+    return 0
+
+
+def total(url):
+    u = urllib.parse.urlparse(url)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    c.request("GET", f"{u.path}?limit=1")
+    r = c.getresponse()
+    r.read()
+    print(r.getheader("X-Total-Count") or "none")
+    return 0 if r.status == 200 else 1
+
+
+def freshness(n, port_a, port_b, timeout=5.0):
+    facades = [http.client.HTTPConnection("127.0.0.1", p, timeout=10) for p in (port_a, port_b)]
+    times = []
+    for i in range(n):
+        poster, reader = facades[i % 2], facades[(i + 1) % 2]
+        poster.request("POST", "/facade", body=f"msg=fresh {i}",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = poster.getresponse()
+        body = r.read()
+        if r.status != 201:
+            print(f"error=post_{i}_answered_{r.status}")
+            return 1
+        uuid = json.loads(body)["uuid"]
+        t0 = time.monotonic()
+        while True:
+            reader.request("GET", "/facade?limit=100")
+            r = reader.getresponse()
+            page = json.loads(r.read())
+            if r.status == 200 and any(item["uuid"] == uuid for item in page["logging"]):
+                times.append(time.monotonic() - t0)
+                break
+            if time.monotonic() - t0 > timeout:
+                print(f"error={uuid}_not_on_the_other_facade_within_{timeout}s")
+                return 1
+    times.sort()
+    p99 = times[min(len(times) - 1, int(round(0.99 * len(times))) - 1)]
+    print(f"tries={n} p99_ms={ms(p99)} p50_ms={ms(statistics.median(times))} max_ms={ms(times[-1])} "
+          f"under_50ms={sum(1 for t in times if t < 0.05)}")
     return 0
 
 
@@ -321,6 +383,12 @@ def main(argv):
         return seed(int(args[0]), [int(p) for p in args[1:]])
     if cmd == "kv-change":
         return kv_change(args[0], int(args[1]), [int(p) for p in args[2:]])
+    if cmd == "set":
+        return set_setting(args[0], args[1], args[2], [int(p) for p in args[3:]])
+    if cmd == "total":
+        return total(args[0])
+    if cmd == "freshness":
+        return freshness(int(args[0]), int(args[1]), int(args[2]))
     if cmd == "failover":
         return failover(args[0], args[1], int(args[2]), int(args[3]))
     if cmd == "start-to-passing":

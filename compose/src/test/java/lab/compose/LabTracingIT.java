@@ -110,7 +110,9 @@ class LabTracingIT {
                                      span -> span.kind() == SpanKind.SPAN_KIND_SERVER
                                              && span.parentSpanId().equals(client.spanId()));
         ReceivedSpan put = await("putIfAbsent span, child of " + logging.spanId(),
-                                 span -> span.parentSpanId().equals(logging.spanId()));
+                                 span -> span.parentSpanId().equals(logging.spanId()) && span.name().startsWith("putIfAbsent"));
+        ReceivedSpan append = await("history add span, child of " + logging.spanId(),
+                                    span -> span.parentSpanId().equals(logging.spanId()) && span.name().startsWith("add "));
         ReceivedSpan consumer = await("CONSUMER span linked to " + producer.spanId(),
                                       span -> span.kind() == SpanKind.SPAN_KIND_CONSUMER
                                               && span.links().contains(trace + "/" + producer.spanId()));
@@ -135,6 +137,8 @@ class LabTracingIT {
 
         assertThat(put.toString(), put.name(), is("putIfAbsent " + MAP));
         assertThat(put.toString(), put.instanceId(), is(loggedBy));
+        assertThat(append.toString(), append.name(), is("add " + MAP + "-history"));
+        assertThat(append.toString(), append.kind(), is(SpanKind.SPAN_KIND_CLIENT));
 
         assertThat(consumer.toString(), consumer.name(), is("process " + QUEUE));
         assertThat(consumer.toString(), consumer.serviceName(), is("messages-service"));
@@ -165,6 +169,8 @@ class LabTracingIT {
         ReceivedSpan logging = await("logging SERVER span, child of " + toLogging.spanId(),
                                      span -> span.kind() == SpanKind.SPAN_KIND_SERVER
                                              && span.parentSpanId().equals(toLogging.spanId()));
+        ReceivedSpan read = await("history read span, child of " + logging.spanId(),
+                                  span -> span.parentSpanId().equals(logging.spanId()));
         ReceivedSpan messages = await("messages SERVER span, child of " + toMessages.spanId(),
                                       span -> span.kind() == SpanKind.SPAN_KIND_SERVER
                                               && span.parentSpanId().equals(toMessages.spanId()));
@@ -185,6 +191,8 @@ class LabTracingIT {
         assertThat(logging.toString(), logging.traceId(), is(facade.traceId()));
         assertThat(logging.toString(), logging.serviceName(), is("logging-service"));
         assertThat(logging.toString(), logging.instanceId(), is(toLogging.text("lab.peer.service.id")));
+        assertThat(read.toString(), read.name(), is("readMany " + MAP + "-history"));
+        assertThat(read.toString(), read.text("db.system.name"), is("hazelcast"));
 
         everySpanIsWellFormed();
     }

@@ -1,8 +1,9 @@
 package lab.facade;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientRequest;
@@ -11,6 +12,7 @@ import io.helidon.webclient.api.WebClient;
 import lab.config.Failover;
 import lab.config.HealthyInstances;
 import lab.config.Instance;
+import lab.config.Page;
 import lab.observability.ClientTracing;
 
 /**
@@ -23,11 +25,13 @@ final class Downstream {
     private static final int MAX_ATTEMPTS = 3;
 
     private final WebClient http;
+    private final HealthyInstances instances;
     private final Failover failover;
     private final Supplier<String> path;
 
     private Downstream(WebClient http, HealthyInstances instances, Supplier<String> path) {
         this.http = http;
+        this.instances = instances;
         this.failover = Failover.create(instances, MAX_ATTEMPTS);
         this.path = path;
     }
@@ -51,29 +55,64 @@ final class Downstream {
      * @throws Failover.UnavailableException when no instance gave a usable answer
      */
     <T> T exchange(Method method, Object entity, ResponseHandler<T> handler) {
-        return failover.call((instance, resendCount) -> {
-            HttpClientRequest request = http.method(method)
-                    .uri(instance.uri().resolve(path.get()))
-                    .property(ClientTracing.INSTANCE_ID, instance.id())
-                    .property(ClientTracing.RESEND_COUNT, String.valueOf(resendCount));
-            try (HttpClientResponse response = entity == null ? request.request() : request.submit(entity)) {
-                return handler.handle(instance, resendCount, response);
-            }
-        });
+        return failover.call((instance, resendCount) -> attempt(instance, resendCount, method, "", entity, handler));
     }
 
     /**
-     * The JSON list the path answers with on {@code GET}.
+     * One page of the list the path answers with on {@code GET}, from any instance.
      *
-     * @return JSON array
+     * @param limit  page size
+     * @param cursor the service's cursor, empty for the first page
+     * @return the page, or the instance's 400/410 about the cursor
      */
-    JsonNode list() {
-        return exchange(Method.GET, null, (instance, resendCount, response) -> {
-            if (response.status() != Status.OK_200) {
-                throw new UnexpectedStatus(instance, response.status());
-            }
-            return response.as(JsonNode.class);
-        });
+    ListPage page(int limit, Optional<String> cursor) {
+        return failover.call((instance, resendCount) -> attempt(instance, resendCount, Method.GET, query(limit, cursor),
+                                                                null, Downstream::listPage));
+    }
+
+    /**
+     * One page from one instance: the one that issued {@code cursor}, since its list is its own.
+     *
+     * @param instanceId Consul id of the instance
+     * @param limit      page size
+     * @param cursor     the cursor it issued
+     * @return the page, or the instance's 400/410 about the cursor
+     * @throws InstanceGone when the instance is not passing
+     */
+    ListPage page(String instanceId, int limit, String cursor) {
+        Instance instance = instances.all().stream().filter(it -> it.id().equals(instanceId)).findFirst()
+                .orElseThrow(() -> new InstanceGone(instances.serviceName(), instanceId));
+        return attempt(instance, 0, Method.GET, query(limit, Optional.of(cursor)), null, Downstream::listPage);
+    }
+
+    private <T> T attempt(Instance instance, int resendCount, Method method, String query, Object entity,
+                          ResponseHandler<T> handler) {
+        HttpClientRequest request = http.method(method)
+                .uri(instance.uri().resolve(path.get() + query))
+                .property(ClientTracing.INSTANCE_ID, instance.id())
+                .property(ClientTracing.RESEND_COUNT, String.valueOf(resendCount));
+        try (HttpClientResponse response = entity == null ? request.request() : request.submit(entity)) {
+            return handler.handle(instance, resendCount, response);
+        }
+    }
+
+    // Cursors are base64url: nothing in them needs encoding.
+    private static String query(int limit, Optional<String> cursor) {
+        return "?limit=" + limit + cursor.map(token -> "&cursor=" + token).orElse("");
+    }
+
+    // 400 and 410 are the instance's verdict on the cursor: another instance would say the same.
+    private static ListPage listPage(Instance instance, int resendCount, HttpClientResponse response) {
+        Status status = response.status();
+        if (status == Status.OK_200) {
+            return new ListPage(status, response.as(byte[].class),
+                                response.headers().first(HeaderNames.LINK).flatMap(Page::nextCursor),
+                                response.headers().first(Page.TOTAL_COUNT).map(Long::parseLong).orElse(0L));
+        }
+        if (status == Status.BAD_REQUEST_400 || status == Status.GONE_410) {
+            return new ListPage(status, response.as(byte[].class), Optional.empty(), 0);
+        }
+        throw new UnexpectedStatus(instance, status);
     }
 
     /**
@@ -87,11 +126,32 @@ final class Downstream {
     }
 
     /**
+     * A page as a downstream instance answered it.
+     *
+     * @param status 200, or 400/410 when the instance refused the cursor
+     * @param body   the JSON array (or, when refused, the JSON error) as it came
+     * @param next   the next page's cursor
+     * @param total  length of the whole list
+     */
+    record ListPage(Status status, byte[] body, Optional<String> next, long total) {
+    }
+
+    /**
      * An instance answered with a status the caller cannot use; another instance is tried.
      */
     static final class UnexpectedStatus extends RuntimeException {
         UnexpectedStatus(Instance instance, Status status) {
             super(instance.id() + " answered " + status.code());
+        }
+    }
+
+    /**
+     * The instance a cursor belongs to is not among the passing ones.
+     */
+    static final class InstanceGone extends RuntimeException {
+        InstanceGone(String serviceName, String instanceId) {
+            super("the " + serviceName + " instance " + instanceId + " that issued this cursor is no longer passing,"
+                          + " and its messages went with it; start a new walk without the cursor");
         }
     }
 }

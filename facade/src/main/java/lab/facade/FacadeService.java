@@ -1,5 +1,7 @@
 package lab.facade;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -8,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.common.parameters.Parameters;
 import io.helidon.http.HttpMediaType;
@@ -16,17 +19,23 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import lab.config.Cursor;
 import lab.config.Failover;
+import lab.config.Paging;
 import lab.observability.TracedExecutors;
 
 /**
  * {@code POST} takes a message (form field {@code msg} or JSON {@code {"msg": ...}}), queues it for
- * messages and logs it in logging; {@code GET} returns what logging and one messages instance hold.
+ * messages and logs it in logging; {@code GET} returns a page of what logging and one messages
+ * instance hold ({@code ?limit=N&logging_cursor=C&messages_cursor=D}), newest first.
  */
 final class FacadeService implements HttpService {
 
     private static final System.Logger LOGGER = System.getLogger(FacadeService.class.getName());
     private static final int MAX_MESSAGE_LENGTH = 64 * 1024;
+    private static final String LOGGING_CURSOR = "logging_cursor";
+    private static final String MESSAGES_CURSOR = "messages_cursor";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final QueueProducer queue;
     private final LoggingClient logging;
@@ -82,18 +91,65 @@ final class FacadeService implements HttpService {
     }
 
     // The two lists come from independent services: ask both at once, so latency is the slower one.
+    // Their pages are spliced into the answer as they came: the facade parses no list.
     private void get(ServerRequest req, ServerResponse res) throws InterruptedException {
+        int limit = Paging.limit(req);
+        Optional<String> loggingCursor = req.query().first(LOGGING_CURSOR).asOptional();
+        // Checked here too, so a cursor of the wrong list is a 400 before any downstream call.
+        loggingCursor.ifPresent(token -> Cursor.decode(token, LOGGING_CURSOR, Cursor.LOGGING));
+        Optional<Cursor> messagesCursor = Paging.cursor(req, MESSAGES_CURSOR, Cursor.MESSAGES);
         try (ExecutorService calls = TracedExecutors.virtualThreadPerTask()) {
-            Future<JsonNode> logged = calls.submit(logging::list);
-            Future<JsonNode> received = calls.submit(messages::list);
-            res.send(Map.of("logging", logged.get(), "messages", received.get()));
+            Future<Downstream.ListPage> logged = calls.submit(() -> logging.page(limit, loggingCursor));
+            Future<Downstream.ListPage> received = calls.submit(() -> messages.page(limit, messagesCursor));
+            Downstream.ListPage loggingPage = logged.get();
+            Downstream.ListPage messagesPage = received.get();
+            if (loggingPage.status() != Status.OK_200) {
+                relay(res, LOGGING_CURSOR, loggingPage);
+            } else if (messagesPage.status() != Status.OK_200) {
+                relay(res, MESSAGES_CURSOR, messagesPage);
+            } else {
+                res.headers().contentType(MediaTypes.APPLICATION_JSON);
+                res.send(both(loggingPage, messagesPage));
+            }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Downstream.InstanceGone gone) {
+                error(res, Status.GONE_410, MESSAGES_CURSOR + ": " + gone.getMessage());
+                return;
+            }
             LOGGER.log(System.Logger.Level.WARNING, "GET failed", e.getCause());
             String reason = e.getCause() instanceof Failover.UnavailableException unavailable
                     ? unavailable.getMessage()
                     : "a downstream call failed";
             error(res, Status.SERVICE_UNAVAILABLE_503, reason);
         }
+    }
+
+    // {"logging": [...], "messages": [...], "next": {...}, "total": {...}}; cursors are base64url, safe as they are.
+    private static byte[] both(Downstream.ListPage logging, Downstream.ListPage messages) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(logging.body().length + messages.body().length + 256);
+        out.writeBytes("{\"logging\":".getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(logging.body());
+        out.writeBytes(",\"messages\":".getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(messages.body());
+        out.writeBytes(("," + "\"next\":{\"logging\":" + quoted(logging.next()) + ",\"messages\":" + quoted(messages.next())
+                + "},\"total\":{\"logging\":" + logging.total() + ",\"messages\":" + messages.total() + "}}")
+                               .getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static String quoted(Optional<String> cursor) {
+        return cursor.map(token -> "\"" + token + "\"").orElse("null");
+    }
+
+    // A downstream's 400/410 about a cursor, with the facade's name of the parameter it came in.
+    private static void relay(ServerResponse res, String param, Downstream.ListPage refused) {
+        String reason;
+        try {
+            reason = JSON.readTree(refused.body()).path("error").asText("the cursor was refused");
+        } catch (java.io.IOException e) {
+            reason = "the cursor was refused";
+        }
+        error(res, refused.status(), param + ": " + reason);
     }
 
     private static Optional<String> formMessage(ServerRequest req) {

@@ -1,6 +1,7 @@
 package lab.facade;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 
@@ -36,11 +37,13 @@ final class LoggingClient {
     }
 
     /**
-     * Every logged message.
+     * One page of the logged messages, from any logging instance: they all read the same history.
      *
-     * @return JSON array of {@code {uuid, msg}}
+     * @param limit  page size
+     * @param cursor logging's cursor, empty for the newest messages
+     * @return the page
      */
-    JsonNode list() {
-        return logging.list();
+    Downstream.ListPage page(int limit, Optional<String> cursor) {
+        return logging.page(limit, cursor);
     }
 }

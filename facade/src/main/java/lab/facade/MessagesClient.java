@@ -1,9 +1,13 @@
 package lab.facade;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
+import lab.config.Cursor;
 
 /**
- * The facade's view of the messages service.
+ * The facade's view of the messages service. Each instance lists only what it received, so a walk
+ * stays on one instance: the first page comes from a random one, the next pages from the instance
+ * that issued the cursor.
  */
 final class MessagesClient {
 
@@ -18,11 +22,15 @@ final class MessagesClient {
     }
 
     /**
-     * What one messages instance, chosen at random, received.
+     * One page of what one messages instance received.
      *
-     * @return JSON array of {@code {uuid, msg}}
+     * @param limit  page size
+     * @param cursor a messages cursor, empty for the newest messages of a random instance
+     * @return the page
+     * @throws Downstream.InstanceGone when the cursor's instance is not passing any more
      */
-    JsonNode list() {
-        return messages.list();
+    Downstream.ListPage page(int limit, Optional<Cursor> cursor) {
+        return cursor.map(it -> messages.page(it.issuer(), limit, it.encode()))
+                .orElseGet(() -> messages.page(limit, Optional.empty()));
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -11,18 +12,24 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import lab.config.ConsulClients;
+import lab.config.Cursor;
+import lab.config.JsonErrors;
+import lab.config.Page;
 import lab.config.HealthyInstances;
 import lab.config.Registrar;
 import lab.config.ServiceRegistration;
@@ -40,6 +47,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -59,17 +68,21 @@ class FacadeServiceTest {
     private static final HazelcastCluster CLUSTER = HazelcastCluster.start(1);
     private static final InMemoryTelemetry TELEMETRY = new InMemoryTelemetry();
     private static final List<String> LOGGED = new CopyOnWriteArrayList<>();
+    private static final List<String> CURSORS_ASKED = new CopyOnWriteArrayList<>();
+    private static final Cursor LOGGING_NEXT = new Cursor(Cursor.LOGGING, "history", "", 41);
+    private static final Cursor MESSAGES_NEXT = new Cursor(Cursor.MESSAGES, "messages-live", "run-1", 7);
     private static final WebServer DOWNSTREAM = WebServer.builder()
             .routing(routing -> routing
                     .post("/logging", (req, res) -> {
                         LOGGED.add(req.content().as(String.class));
                         res.status(Status.CREATED_201).send();
                     })
-                    .get("/logging", (req, res) -> sendJson(res, "[{\"uuid\":\"l-1\",\"msg\":\"logged\"}]"))
-                    .get("/messages", (req, res) -> sendJson(res, "[{\"uuid\":\"m-1\",\"msg\":\"received\"}]")))
+                    .get("/logging", (req, res) -> page(req, res, "l", LOGGING_NEXT))
+                    .get("/messages", (req, res) -> page(req, res, "m", MESSAGES_NEXT)))
             .build()
             .start();
     private static final int DEAD_PORT = FreePorts.next();
+    private static final long REFUSED_POSITION = 13;
     private static final List<Registrar> REGISTRATIONS = List.of(
             register("logging-service", "logging-live", DOWNSTREAM.port()),
             register("logging-service", "logging-dead", DEAD_PORT),
@@ -91,11 +104,11 @@ class FacadeServiceTest {
         HealthyInstances messages = HealthyInstances.create(CONSUL.endpoint(), "messages-service");
         Eventually.await(Duration.ofSeconds(10), () -> logging.all().size() == 2 && messages.all().size() == 1,
                          "downstream instances discovered");
-        routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
+        JsonErrors.install(routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
                 .register("/facade", FacadeService.create(
                         QueueProducer.create(CLUSTER.member(), () -> "facade-queue", QueueTracing.create(TELEMETRY.openTelemetry())),
                         LoggingClient.create(Downstream.create(http, logging, () -> "/logging")),
-                        MessagesClient.create(Downstream.create(http, messages, () -> "/messages"))));
+                        MessagesClient.create(Downstream.create(http, messages, () -> "/messages")))));
     }
 
     @AfterAll
@@ -109,6 +122,7 @@ class FacadeServiceTest {
     @BeforeEach
     void forgetEarlierRequests() {
         LOGGED.clear();
+        CURSORS_ASKED.clear();
         CLUSTER.member().getQueue("facade-queue").clear();
         TELEMETRY.reset();
     }
@@ -201,14 +215,61 @@ class FacadeServiceTest {
         JsonNode both = read(response.entity());
         assertThat(both.get("logging").get(0).get("uuid").asText(), is("l-1"));
         assertThat(both.get("messages").get(0).get("uuid").asText(), is("m-1"));
+        assertThat(both.get("next").get("logging").asText(), is(LOGGING_NEXT.encode()));
+        assertThat(both.get("next").get("messages").asText(), is(MESSAGES_NEXT.encode()));
+        assertThat(both.get("total").get("logging").asLong(), is(42L));
+        assertThat(both.get("total").get("messages").asLong(), is(42L));
 
         SpanData server = TELEMETRY.await("SERVER", span -> span.getKind() == SpanKind.SERVER);
         SpanData messages = TELEMETRY.await("GET messages", span -> span.getKind() == SpanKind.CLIENT
-                && span.getAttributes().get(AttributeKey.stringKey("url.full")).endsWith("/messages"));
+                && span.getAttributes().get(AttributeKey.stringKey("url.full")).contains("/messages"));
         assertThat(messages.getTraceId(), is(server.getTraceId()));
         assertThat(messages.getParentSpanId(), is(server.getSpanId()));
         assertThat(messages.getAttributes().get(AttributeKey.stringKey("lab.peer.service.id")), is("messages-live"));
         assertThat(messages.getAttributes().get(AttributeKey.longKey("server.port")), is((long) DOWNSTREAM.port()));
+    }
+
+    @Test
+    void theNextPagesComeFromTheCursorsAndAMessagesCursorGoesToItsInstance() {
+        ClientResponseTyped<String> response = client.get("/facade").queryParam("limit", "5")
+                .queryParam("logging_cursor", LOGGING_NEXT.encode())
+                .queryParam("messages_cursor", MESSAGES_NEXT.encode())
+                .request(String.class);
+        assertThat(response.entity(), response.status(), is(Status.OK_200));
+        JsonNode both = read(response.entity());
+        assertThat(both.get("next").get("logging").isNull(), is(true));
+        assertThat(both.get("next").get("messages").isNull(), is(true));
+        assertThat(CURSORS_ASKED, containsInAnyOrder("l:5:" + LOGGING_NEXT.encode(), "m:5:" + MESSAGES_NEXT.encode()));
+        SpanData messages = TELEMETRY.await("GET messages", span -> span.getKind() == SpanKind.CLIENT
+                && span.getAttributes().get(AttributeKey.stringKey("url.full")).contains("/messages"));
+        assertThat(messages.getAttributes().get(AttributeKey.stringKey("lab.peer.service.id")), is("messages-live"));
+    }
+
+    @Test
+    void aMessagesCursorOfAnInstanceThatIsGoneSaysSo() {
+        String orphan = new Cursor(Cursor.MESSAGES, "messages-killed", "run-1", 3).encode();
+        ClientResponseTyped<String> response = client.get("/facade").queryParam("messages_cursor", orphan)
+                .request(String.class);
+        assertThat(response.status(), is(Status.GONE_410));
+        assertThat(read(response.entity()).get("error").asText(),
+                   allOf(startsWith("messages_cursor: "), containsString("messages-killed"), containsString("no longer passing")));
+    }
+
+    @Test
+    void badLimitsAndCursorsAreJsonBadRequestsAndADownstreamsVerdictIsRelayed() {
+        for (String[] query : new String[][] {{"limit", "none"}, {"limit", "0"}, {"limit", "-2"}, {"limit", "1001"},
+                {"logging_cursor", "junk"}, {"messages_cursor", "junk"},
+                {"logging_cursor", MESSAGES_NEXT.encode()}, {"messages_cursor", LOGGING_NEXT.encode()}}) {
+            ClientResponseTyped<String> response = client.get("/facade").queryParam(query[0], query[1]).request(String.class);
+            assertThat(query[0] + "=" + query[1], response.status(), is(Status.BAD_REQUEST_400));
+            assertThat(read(response.entity()).get("error").asText(), containsString(query[0]));
+        }
+        assertThat("refused before any downstream call", CURSORS_ASKED, is(List.of()));
+        ClientResponseTyped<String> refused = client.get("/facade")
+                .queryParam("logging_cursor", new Cursor(Cursor.LOGGING, "history", "", REFUSED_POSITION).encode())
+                .request(String.class);
+        assertThat(refused.status(), is(Status.GONE_410));
+        assertThat(read(refused.entity()).get("error").asText(), is("logging_cursor: dropped by retention"));
     }
 
     private void assertSemconvClientSpan(SpanData span) {
@@ -232,9 +293,20 @@ class FacadeServiceTest {
         assertThat(why, response.entity(), containsString("\"error\""));
     }
 
-    private static void sendJson(io.helidon.webserver.http.ServerResponse res, String json) {
+    // A stand-in list of 42 entries: the first page has one entry and a next link, a cursor's page is the last.
+    private static void page(ServerRequest req, ServerResponse res, String list, Cursor next) {
+        Optional<String> cursor = req.query().first("cursor").asOptional();
+        cursor.ifPresent(token -> CURSORS_ASKED.add(list + ":" + req.query().get("limit") + ":" + token));
         res.headers().contentType(MediaTypes.APPLICATION_JSON);
-        res.send(json);
+        if (cursor.isPresent() && Cursor.decode(cursor.get(), "cursor", next.list()).position() == REFUSED_POSITION) {
+            res.status(Status.GONE_410).send("{\"error\":\"dropped by retention\"}");
+            return;
+        }
+        res.header(Page.TOTAL_COUNT, "42");
+        if (cursor.isEmpty()) {
+            res.header(HeaderNames.LINK, "<" + req.path().rawPath() + "?limit=1&cursor=" + next.encode() + ">; rel=\"next\"");
+        }
+        res.send("[{\"uuid\":\"" + list + "-1\",\"msg\":\"" + list + "\"}]");
     }
 
     private static Registrar register(String name, String id, int port) {

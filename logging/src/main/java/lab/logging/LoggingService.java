@@ -9,10 +9,12 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import lab.config.Cursor;
+import lab.config.Paging;
 
 /**
  * {@code POST} stores {@code {uuid, msg}} (201, or 409 when the uuid is taken); {@code GET} lists
- * every logged message.
+ * the logged messages a page at a time, newest first ({@code ?limit=N&cursor=C}).
  */
 final class LoggingService implements HttpService {
 
@@ -62,7 +64,8 @@ final class LoggingService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        res.send(store.all());
+        int limit = Paging.limit(req);
+        store.page(limit, Paging.cursor(req, "cursor", Cursor.LOGGING)).send(req, res, limit);
     }
 
     private static String text(JsonNode body, String field) {

@@ -31,7 +31,9 @@ public final class Main {
         HazelcastConnection hazelcast = HazelcastConnection.connect(
                 settings.current(), lab.instanceId(),
                 MemberStatusReporter.create(lab.settingsDocument(), () -> settings.current().hazelcastMembers()));
-        MessageStore store = MessageStore.create(hazelcast.client(), () -> settings.current().mapName(), telemetry);
+        MessageStore store = MessageStore.create(hazelcast.client(), () -> settings.current().mapName(),
+                                                 lab.config().get("history.capacity").asInt().get(),
+                                                 lab.config().get("history.backups").asInt().get(), telemetry);
 
         WebServer server = WebServer.builder()
                 .config(lab.config().get("server"))

@@ -1,64 +1,174 @@
 package lab.logging;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
+import com.hazelcast.ringbuffer.ReadResultSet;
+import com.hazelcast.ringbuffer.Ringbuffer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import lab.config.Cursor;
+import lab.config.Page;
+import lab.config.Paging;
 import lab.observability.Spans;
 
 /**
- * The logged messages, in a Hazelcast map shared by every logging instance.
+ * The logged messages, shared by every logging instance through Hazelcast, in two structures:
+ * <ul>
+ *     <li>the map {@code map_name}, uuid to text: {@code putIfAbsent} on it makes a uuid stored at
+ *     most once, across all instances;</li>
+ *     <li>the ringbuffer {@code <map_name>-history}: each stored message once, in arrival order,
+ *     as its JSON text. A ringbuffer hands out dense sequence numbers as it appends, so a page is
+ *     one read of {@code limit} consecutive sequence numbers: no scan, no sort, the same cost at
+ *     any length. It keeps the newest {@code capacity} messages (older ones stay in the map, so
+ *     their uuids stay taken, but leave the list).</li>
+ * </ul>
+ * The two writes are not one transaction: an instance killed between them leaves a uuid taken
+ * and its message out of the list.
  */
 final class MessageStore {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HISTORY_SUFFIX = "-history";
     private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system.name");
     private static final AttributeKey<String> DB_OPERATION = AttributeKey.stringKey("db.operation.name");
     private static final AttributeKey<String> DB_COLLECTION = AttributeKey.stringKey("db.collection.name");
 
     private final HazelcastInstance hazelcast;
     private final Supplier<String> mapName;
+    private final int capacity;
+    private final int backups;
     private final Spans spans;
+    // The ringbuffer in use and its capacity, found once per connection: a cluster that restarted
+    // whole has forgotten the ringbuffer's configuration.
+    private final AtomicReference<History> history = new AtomicReference<>();
 
-    private MessageStore(HazelcastInstance hazelcast, Supplier<String> mapName, Spans spans) {
+    private MessageStore(HazelcastInstance hazelcast, Supplier<String> mapName, int capacity, int backups, Spans spans) {
         this.hazelcast = hazelcast;
         this.mapName = mapName;
+        this.capacity = capacity;
+        this.backups = backups;
         this.spans = spans;
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
+                history.set(null);
+            }
+        });
     }
 
     /**
      * A store in the map the supplier names now: a new {@code map_name} in Consul takes effect
      * with the next call, no restart.
+     *
+     * @param hazelcast client (or member)
+     * @param mapName   name of the uuid map, read per call
+     * @param capacity  most messages the list keeps
+     * @param backups   synchronous backups of the list (the lab keeps 2: any one member holds it all)
+     * @param telemetry traces the Hazelcast calls
+     * @return store
      */
-    static MessageStore create(HazelcastInstance hazelcast, Supplier<String> mapName, OpenTelemetry telemetry) {
-        return new MessageStore(hazelcast, mapName, Spans.create(telemetry));
+    static MessageStore create(HazelcastInstance hazelcast, Supplier<String> mapName, int capacity, int backups,
+                               OpenTelemetry telemetry) {
+        return new MessageStore(hazelcast, mapName, capacity, backups, Spans.create(telemetry));
     }
 
     /**
-     * Stores the message unless its uuid is taken; atomic across all logging instances.
+     * Stores the message unless its uuid is taken (atomic across all logging instances), then
+     * appends it to the list.
      *
      * @return whether it was stored
      */
     boolean storeIfAbsent(Message message) {
-        IMap<String, String> map = map();
-        Attributes attributes = Attributes.of(DB_SYSTEM, "hazelcast", DB_OPERATION, "putIfAbsent",
-                                              DB_COLLECTION, map.getName());
-        return spans.client("putIfAbsent " + map.getName(), attributes,
-                            () -> map.putIfAbsent(message.uuid(), message.msg()) == null);
+        IMap<String, String> map = hazelcast.getMap(mapName.get());
+        boolean stored = spans.client("putIfAbsent " + map.getName(), attributes("putIfAbsent", map.getName()),
+                                      () -> map.putIfAbsent(message.uuid(), message.msg()) == null);
+        if (stored) {
+            Ringbuffer<String> ring = history().ring();
+            spans.client("add " + ring.getName(), attributes("add", ring.getName()), () -> ring.add(json(message)));
+        }
+        return stored;
     }
 
-    List<Message> all() {
-        return map().entrySet().stream()
-                .map(entry -> new Message(entry.getKey(), entry.getValue()))
-                .sorted(java.util.Comparator.comparing(Message::uuid))
-                .toList();
+    /**
+     * One page of the list, newest first.
+     *
+     * @param limit  page size
+     * @param cursor where the page starts, empty for the newest message
+     * @return page
+     */
+    Page page(int limit, Optional<Cursor> cursor) {
+        History current = history();
+        Ringbuffer<String> ring = current.ring();
+        if (cursor.isPresent() && !cursor.get().issuer().equals(ring.getName())) {
+            throw Paging.badRequest("cursor belongs to the history " + cursor.get().issuer() + ", not to "
+                                            + ring.getName() + " (map_name changed); start a new walk without a cursor");
+        }
+        return spans.client("readMany " + ring.getName(), attributes("readMany", ring.getName()), () -> {
+            long tail = ring.tailSequence();
+            Paging.Window window = Paging.window(Math.max(0, tail - current.capacity() + 1), tail, limit,
+                                                 cursor.map(Cursor::position));
+            List<String> entries = read(ring, window);
+            return new Page(entries, window.next().map(position -> new Cursor(Cursor.LOGGING, ring.getName(), "", position)),
+                            window.total());
+        });
     }
 
-    // Looked up per call (Hazelcast caches the proxy): the client may still be connecting at start-up.
-    private IMap<String, String> map() {
-        return hazelcast.getMap(mapName.get());
+    private static List<String> read(Ringbuffer<String> ring, Paging.Window window) {
+        if (window.size() == 0) {
+            return List.of();
+        }
+        ReadResultSet<String> read;
+        try {
+            read = ring.readManyAsync(window.oldest(), 0, window.size(), null).toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + ring.getName(), e);
+        }
+        List<String> entries = new ArrayList<>(read.readCount());
+        for (int i = read.readCount() - 1; i >= 0; i--) {
+            entries.add(read.get(i));
+        }
+        return entries;
+    }
+
+    private History history() {
+        String name = mapName.get() + HISTORY_SUFFIX;
+        History current = history.get();
+        if (current == null || !current.ring().getName().equals(name)) {
+            // Configured before first use; adding the same configuration again is a no-op, a different one fails loudly.
+            hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(name).setCapacity(capacity).setBackupCount(backups));
+            Ringbuffer<String> ring = hazelcast.getRingbuffer(name);
+            current = new History(ring, ring.capacity());
+            history.set(current);
+        }
+        return current;
+    }
+
+    private static Attributes attributes(String operation, String collection) {
+        return Attributes.of(DB_SYSTEM, "hazelcast", DB_OPERATION, operation, DB_COLLECTION, collection);
+    }
+
+    private static String json(Message message) {
+        try {
+            return JSON.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A record of two strings is always JSON", e);
+        }
+    }
+
+    private record History(Ringbuffer<String> ring, long capacity) {
     }
 }

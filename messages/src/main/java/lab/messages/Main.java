@@ -30,7 +30,8 @@ public final class Main {
         LiveSettings settings = lab.settings();
         OpenTelemetry telemetry = Telemetry.create("messages-service", lab.instanceId());
         HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), lab.instanceId());
-        ReceivedMessages received = new ReceivedMessages();
+        ReceivedMessages received = ReceivedMessages.create(lab.instanceId(), settings.current().messagesRetention());
+        settings.onChange(changed -> received.retain(changed.messagesRetention()));
         QueueConsumer.start(hazelcast.client(), () -> settings.current().queueName(),
                             new QueueTracing.Consumer("messages-service", lab.instanceId()),
                             QueueTracing.create(telemetry), received);

@@ -4,9 +4,12 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import lab.config.Cursor;
+import lab.config.Paging;
 
 /**
- * {@code GET} lists what this instance received from the queue.
+ * {@code GET} lists what this instance received from the queue, a page at a time, newest first
+ * ({@code ?limit=N&cursor=C}).
  */
 final class MessagesService implements HttpService {
 
@@ -26,6 +29,7 @@ final class MessagesService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        res.send(received.all());
+        int limit = Paging.limit(req);
+        received.page(limit, Paging.cursor(req, "cursor", Cursor.MESSAGES)).send(req, res, limit);
     }
 }

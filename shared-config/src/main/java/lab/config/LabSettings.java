@@ -17,12 +17,17 @@ import io.helidon.config.ConfigSources;
  * @param mapName          Hazelcast map where logging keeps the messages
  * @param hazelcastMembers addresses Hazelcast clients connect to
  * @param endpoints        HTTP paths of the three services
+ * @param messagesRetention how many of the newest received messages each messages instance keeps
  */
 public record LabSettings(String clusterName,
                           String queueName,
                           String mapName,
                           List<String> hazelcastMembers,
-                          ApiEndpoints endpoints) {
+                          ApiEndpoints endpoints,
+                          int messagesRetention) {
+
+    /** Largest {@code messages_retention}: a retention is memory every messages instance holds. */
+    public static final int MAX_MESSAGES_RETENTION = 1_000_000;
 
     /** KV key of the settings document. */
     public static final String KEY = "lab_settings";
@@ -45,7 +50,8 @@ public record LabSettings(String clusterName,
                 config.get("queue_name").asString().get(),
                 config.get("map_name").asString().get(),
                 config.get("hazelcast_members").asList(String.class).get(),
-                ApiEndpoints.create(config.get("api-endpoints")));
+                ApiEndpoints.create(config.get("api-endpoints")),
+                config.get("messages_retention").asInt().get());
     }
 
     /**
@@ -74,6 +80,11 @@ public record LabSettings(String clusterName,
                 || !StreamSupport.stream(endpoints.spliterator(), false)
                 .allMatch(path -> path.isTextual() && path.asText().startsWith("/")))) {
             return Optional.of("api-endpoints must map service names to paths starting with /");
+        }
+        JsonNode retention = document.get("messages_retention");
+        if (retention != null && (!retention.canConvertToInt() || !retention.isIntegralNumber()
+                || retention.asInt() < 1 || retention.asInt() > MAX_MESSAGES_RETENTION)) {
+            return Optional.of("messages_retention must be a whole number from 1 to " + MAX_MESSAGES_RETENTION);
         }
         return Optional.empty();
     }

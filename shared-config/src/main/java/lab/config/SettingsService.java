@@ -51,6 +51,7 @@ public final class SettingsService implements HttpService {
         body.put("api-endpoints", Map.of("facade", current.endpoints().facade(),
                                          "logging", current.endpoints().logging(),
                                          "messages", current.endpoints().messages()));
+        body.put("messages_retention", current.messagesRetention());
         res.send(body);
     }
 }
