@@ -65,8 +65,11 @@ class LabTracingIT {
                 "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
                 "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
                 "OTEL_BSP_SCHEDULE_DELAY", "100");
-        lab.startService("logging", "logging-1", consul.address(), otel);
-        lab.startService("logging", "logging-2", consul.address(), otel);
+        // Every GET reads the history, so each GET trace has its Hazelcast read span.
+        Map<String, String> logging = new java.util.HashMap<>(otel);
+        logging.put("HISTORY_STALENESS", "PT0S");
+        lab.startService("logging", "logging-1", consul.address(), logging);
+        lab.startService("logging", "logging-2", consul.address(), logging);
         lab.startService("messages", "messages-1", consul.address(), otel);
         lab.startService("facade", "facade-1", consul.address(), otel);
         lab.awaitPassing(consul, Duration.ofSeconds(120), 1, 2, 1);

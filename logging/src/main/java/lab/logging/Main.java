@@ -32,8 +32,7 @@ public final class Main {
                 settings.current(), lab.instanceId(),
                 MemberStatusReporter.create(lab.settingsDocument(), () -> settings.current().hazelcastMembers()));
         MessageStore store = MessageStore.create(hazelcast.client(), () -> settings.current().mapName(),
-                                                 lab.config().get("history.capacity").asInt().get(),
-                                                 lab.config().get("history.backups").asInt().get(), telemetry);
+                                                 HistoryConfig.create(lab.config().get("history")), telemetry);
 
         WebServer server = WebServer.builder()
                 .config(lab.config().get("server"))

@@ -29,13 +29,18 @@ import lab.observability.Spans;
  *     <li>the map {@code map_name}, uuid to text: {@code putIfAbsent} on it makes a uuid stored at
  *     most once, across all instances;</li>
  *     <li>the ringbuffer {@code <map_name>-history}: each stored message once, in arrival order,
- *     as its JSON text. A ringbuffer hands out dense sequence numbers as it appends, so a page is
- *     one read of {@code limit} consecutive sequence numbers: no scan, no sort, the same cost at
- *     any length. It keeps the newest {@code capacity} messages (older ones stay in the map, so
- *     their uuids stay taken, but leave the list).</li>
+ *     as its JSON. A ringbuffer hands out dense sequence numbers as it appends, so a page is one
+ *     read of {@code limit} consecutive sequence numbers: no scan, no sort, the same cost at any
+ *     length. It keeps the newest {@code capacity} messages (older ones stay in the map, so their
+ *     uuids stay taken, but leave the list).</li>
  * </ul>
  * The two writes are not one transaction: an instance killed between them leaves a uuid taken
  * and its message out of the list.
+ * <p>
+ * The newest page is what nearly every {@code GET} asks for: one read of it serves the first
+ * pages asked for in the next {@code staleness} (50 ms), so under load most of them cost no
+ * Hazelcast call, and another instance's new message shows at most that much later (this
+ * instance's own at once). Pages after a cursor always read Hazelcast.
  */
 final class MessageStore {
 
@@ -47,18 +52,17 @@ final class MessageStore {
 
     private final HazelcastInstance hazelcast;
     private final Supplier<String> mapName;
-    private final int capacity;
-    private final int backups;
+    private final HistoryConfig config;
     private final Spans spans;
     // The ringbuffer in use and its capacity, found once per connection: a cluster that restarted
     // whole has forgotten the ringbuffer's configuration.
     private final AtomicReference<History> history = new AtomicReference<>();
+    private volatile NewestPage newest;
 
-    private MessageStore(HazelcastInstance hazelcast, Supplier<String> mapName, int capacity, int backups, Spans spans) {
+    private MessageStore(HazelcastInstance hazelcast, Supplier<String> mapName, HistoryConfig config, Spans spans) {
         this.hazelcast = hazelcast;
         this.mapName = mapName;
-        this.capacity = capacity;
-        this.backups = backups;
+        this.config = config;
         this.spans = spans;
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
@@ -73,14 +77,13 @@ final class MessageStore {
      *
      * @param hazelcast client (or member)
      * @param mapName   name of the uuid map, read per call
-     * @param capacity  most messages the list keeps
-     * @param backups   synchronous backups of the list (the lab keeps 2: any one member holds it all)
+     * @param config    how the list is kept
      * @param telemetry traces the Hazelcast calls
      * @return store
      */
-    static MessageStore create(HazelcastInstance hazelcast, Supplier<String> mapName, int capacity, int backups,
+    static MessageStore create(HazelcastInstance hazelcast, Supplier<String> mapName, HistoryConfig config,
                                OpenTelemetry telemetry) {
-        return new MessageStore(hazelcast, mapName, capacity, backups, Spans.create(telemetry));
+        return new MessageStore(hazelcast, mapName, config, Spans.create(telemetry));
     }
 
     /**
@@ -94,8 +97,9 @@ final class MessageStore {
         boolean stored = spans.client("putIfAbsent " + map.getName(), attributes("putIfAbsent", map.getName()),
                                       () -> map.putIfAbsent(message.uuid(), message.msg()) == null);
         if (stored) {
-            Ringbuffer<String> ring = history().ring();
+            Ringbuffer<byte[]> ring = history().ring();
             spans.client("add " + ring.getName(), attributes("add", ring.getName()), () -> ring.add(json(message)));
+            newest = null;
         }
         return stored;
     }
@@ -109,26 +113,37 @@ final class MessageStore {
      */
     Page page(int limit, Optional<Cursor> cursor) {
         History current = history();
-        Ringbuffer<String> ring = current.ring();
+        Ringbuffer<byte[]> ring = current.ring();
         if (cursor.isPresent() && !cursor.get().issuer().equals(ring.getName())) {
             throw Paging.badRequest("cursor belongs to the history " + cursor.get().issuer() + ", not to "
                                             + ring.getName() + " (map_name changed); start a new walk without a cursor");
         }
+        NewestPage cached = newest;
+        if (cursor.isEmpty() && cached != null && cached.serves(ring.getName(), limit, config)) {
+            return cached.page(limit);
+        }
         return spans.client("readMany " + ring.getName(), attributes("readMany", ring.getName()), () -> {
             long tail = ring.tailSequence();
-            Paging.Window window = Paging.window(Math.max(0, tail - current.capacity() + 1), tail, limit,
-                                                 cursor.map(Cursor::position));
-            List<String> entries = read(ring, window);
-            return new Page(entries, window.next().map(position -> new Cursor(Cursor.LOGGING, ring.getName(), "", position)),
-                            window.total());
+            long head = Math.max(0, tail - current.capacity() + 1);
+            Paging.Window window = Paging.window(head, tail, limit, cursor.map(Cursor::position));
+            List<byte[]> entries = read(ring, window);
+            if (cursor.isEmpty()) {
+                newest = new NewestPage(ring.getName(), head, tail, entries, System.nanoTime());
+            }
+            return page(ring.getName(), window, entries);
         });
     }
 
-    private static List<String> read(Ringbuffer<String> ring, Paging.Window window) {
+    private static Page page(String ring, Paging.Window window, List<byte[]> entries) {
+        return new Page(entries, window.next().map(position -> new Cursor(Cursor.LOGGING, ring, "", position)),
+                        window.total());
+    }
+
+    private static List<byte[]> read(Ringbuffer<byte[]> ring, Paging.Window window) {
         if (window.size() == 0) {
             return List.of();
         }
-        ReadResultSet<String> read;
+        ReadResultSet<byte[]> read;
         try {
             read = ring.readManyAsync(window.oldest(), 0, window.size(), null).toCompletableFuture().get();
         } catch (ExecutionException e) {
@@ -137,7 +152,7 @@ final class MessageStore {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading " + ring.getName(), e);
         }
-        List<String> entries = new ArrayList<>(read.readCount());
+        List<byte[]> entries = new ArrayList<>(read.readCount());
         for (int i = read.readCount() - 1; i >= 0; i--) {
             entries.add(read.get(i));
         }
@@ -149,8 +164,10 @@ final class MessageStore {
         History current = history.get();
         if (current == null || !current.ring().getName().equals(name)) {
             // Configured before first use; adding the same configuration again is a no-op, a different one fails loudly.
-            hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(name).setCapacity(capacity).setBackupCount(backups));
-            Ringbuffer<String> ring = hazelcast.getRingbuffer(name);
+            hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(name)
+                                                              .setCapacity(config.capacity())
+                                                              .setBackupCount(config.backups()));
+            Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(name);
             current = new History(ring, ring.capacity());
             history.set(current);
         }
@@ -161,14 +178,29 @@ final class MessageStore {
         return Attributes.of(DB_SYSTEM, "hazelcast", DB_OPERATION, operation, DB_COLLECTION, collection);
     }
 
-    private static String json(Message message) {
+    private static byte[] json(Message message) {
         try {
-            return JSON.writeValueAsString(message);
+            return JSON.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A record of two strings is always JSON", e);
         }
     }
 
-    private record History(Ringbuffer<String> ring, long capacity) {
+    private record History(Ringbuffer<byte[]> ring, long capacity) {
+    }
+
+    /** The newest entries as read at {@code readAt}, newest first. */
+    private record NewestPage(String ring, long head, long tail, List<byte[]> entries, long readAt) {
+
+        boolean serves(String current, int limit, HistoryConfig config) {
+            return ring.equals(current)
+                    && System.nanoTime() - readAt < config.staleness().toNanos()
+                    && (entries.size() >= limit || entries.size() == tail - head + 1);
+        }
+
+        Page page(int limit) {
+            Paging.Window window = Paging.window(head, tail, limit, Optional.empty());
+            return MessageStore.page(ring, window, entries.subList(0, window.size()));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package lab.logging;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import lab.config.Cursor;
 import lab.config.JsonErrors;
 import lab.config.Page;
 import lab.observability.ServerTracing;
+import lab.testing.Eventually;
 import lab.observability.testing.InMemoryTelemetry;
 import lab.testing.HazelcastCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +46,7 @@ class LoggingServiceTest {
     private static final HazelcastCluster CLUSTER = HazelcastCluster.start(1);
     private static final InMemoryTelemetry TELEMETRY = new InMemoryTelemetry();
     private static final int SMALL_CAPACITY = 5;
+    private static final Duration STALENESS = Duration.ofMillis(50);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Http1Client client;
@@ -56,10 +59,11 @@ class LoggingServiceTest {
     static void routing(HttpRouting.Builder routing) {
         JsonErrors.install(routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
                 .register("/logging", LoggingService.create(
-                        MessageStore.create(CLUSTER.member(), () -> "test-map", 100_000, 2, TELEMETRY.openTelemetry())))
+                        MessageStore.create(CLUSTER.member(), () -> "test-map", new HistoryConfig(100_000, 2, STALENESS),
+                                            TELEMETRY.openTelemetry())))
                 .register("/small", LoggingService.create(
-                        MessageStore.create(CLUSTER.member(), () -> "small-map", SMALL_CAPACITY, 2,
-                                            TELEMETRY.openTelemetry()))));
+                        MessageStore.create(CLUSTER.member(), () -> "small-map",
+                                            new HistoryConfig(SMALL_CAPACITY, 2, STALENESS), TELEMETRY.openTelemetry()))));
     }
 
     @AfterAll
@@ -191,6 +195,27 @@ class LoggingServiceTest {
         assertThat(server.getName(), is("POST /logging"));
         assertThat(server.getAttributes().get(AttributeKey.stringKey("url.scheme")), is("http"));
         assertThat(server.getAttributes().get(AttributeKey.longKey("server.port")), org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void theNewestPageShowsThisInstancesMessagesAtOnceAndAnothersWithinTheStaleness() {
+        HistoryConfig config = new HistoryConfig(1_000, 2, Duration.ofSeconds(1));
+        MessageStore here = MessageStore.create(CLUSTER.member(), () -> "shared-map", config, TELEMETRY.openTelemetry());
+        MessageStore there = MessageStore.create(CLUSTER.member(), () -> "shared-map", config, TELEMETRY.openTelemetry());
+        here.storeIfAbsent(new Message("own-1", "x"));
+        assertThat(newestUuid(here), is("own-1"));
+        there.storeIfAbsent(new Message("other-1", "y"));
+        assertThat("one read of the newest page serves for the staleness", newestUuid(here), is("own-1"));
+        Page afterCursor = here.page(1, Optional.of(new Cursor(Cursor.LOGGING, "shared-map-history", "", 1)));
+        assertThat("a page after a cursor always reads Hazelcast", afterCursor.total(), is(2L));
+        Eventually.await(Duration.ofSeconds(5), () -> newestUuid(here).equals("other-1"),
+                         "another instance's message on the newest page after the staleness");
+        here.storeIfAbsent(new Message("own-2", "z"));
+        assertThat("this instance's own message at once", newestUuid(here), is("own-2"));
+    }
+
+    private static String newestUuid(MessageStore store) {
+        return read(new String(store.page(1, Optional.empty()).entries().getFirst())).get("uuid").asText();
     }
 
     private ClientResponseTyped<String> post(String body) {

@@ -23,14 +23,14 @@ final class ReceivedMessages {
 
     private final String instanceId;
     private final String run = UUID.randomUUID().toString();
-    private String[] ring;
+    private byte[][] ring;
     // Sequence numbers of the oldest and the newest message held; head > tail when none is.
     private long head;
     private long tail = -1;
 
     private ReceivedMessages(String instanceId, int retention) {
         this.instanceId = instanceId;
-        this.ring = new String[retention];
+        this.ring = new byte[retention][];
     }
 
     /**
@@ -45,7 +45,7 @@ final class ReceivedMessages {
     }
 
     void add(Message message) {
-        String entry = json(message);
+        byte[] entry = json(message);
         synchronized (this) {
             tail++;
             ring[slot(tail)] = entry;
@@ -63,7 +63,7 @@ final class ReceivedMessages {
         if (retention == ring.length) {
             return;
         }
-        String[] next = new String[retention];
+        byte[][] next = new byte[retention][];
         head = Math.max(head, tail - retention + 1);
         for (long sequence = head; sequence <= tail; sequence++) {
             next[(int) (sequence % retention)] = ring[slot(sequence)];
@@ -80,7 +80,7 @@ final class ReceivedMessages {
      */
     Page page(int limit, Optional<Cursor> cursor) {
         cursor.ifPresent(this::check);
-        List<String> entries;
+        List<byte[]> entries;
         Paging.Window window;
         synchronized (this) {
             window = Paging.window(head, tail, limit, cursor.map(Cursor::position));
@@ -108,9 +108,9 @@ final class ReceivedMessages {
         return (int) (sequence % ring.length);
     }
 
-    private static String json(Message message) {
+    private static byte[] json(Message message) {
         try {
-            return JSON.writeValueAsString(message);
+            return JSON.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A record of two strings is always JSON", e);
         }

@@ -122,6 +122,7 @@ class ReceivedMessagesTest {
     }
 
     private static List<String> uuids(Page page) {
-        return page.entries().stream().map(entry -> entry.replaceAll(".*\"uuid\":\"([^\"]*)\".*", "$1")).toList();
+        return page.entries().stream().map(String::new)
+                .map(entry -> entry.replaceAll(".*\"uuid\":\"([^\"]*)\".*", "$1")).toList();
     }
 }

@@ -1,7 +1,6 @@
 package lab.config;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,14 +13,14 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * One page of a newest-first list, sent as a JSON array with the next page in a
  * {@code Link: <...>; rel="next"} header (absent on the last page) and the list's length in
- * {@code X-Total-Count}. Entries are kept as JSON text where they are stored, so a page is a
+ * {@code X-Total-Count}. Entries are kept as UTF-8 JSON where they are stored, so a page is a
  * join, not a serialisation.
  *
- * @param entries JSON objects, newest first
+ * @param entries JSON objects (UTF-8), newest first
  * @param next    cursor of the next page, empty on the last one
  * @param total   entries in the whole list
  */
-public record Page(List<String> entries, Optional<Cursor> next, long total) {
+public record Page(List<byte[]> entries, Optional<Cursor> next, long total) {
 
     /** Header with the length of the whole list. */
     public static final HeaderName TOTAL_COUNT = HeaderNames.create("X-Total-Count");
@@ -42,13 +41,17 @@ public record Page(List<String> entries, Optional<Cursor> next, long total) {
     }
 
     private byte[] json() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(2 + entries.size() * 64);
+        int size = 2 + entries.size();
+        for (byte[] entry : entries) {
+            size += entry.length;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
         out.write('[');
         for (int i = 0; i < entries.size(); i++) {
             if (i > 0) {
                 out.write(',');
             }
-            out.writeBytes(entries.get(i).getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(entries.get(i));
         }
         out.write(']');
         return out.toByteArray();
