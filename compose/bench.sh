@@ -627,7 +627,7 @@ r7() {
 # ---- R8-R11: reads as the history grows --------------------------------------------------------
 lab_ports() {
   local inst
-  for inst in "${INSTANCES[@]}"; do port_of "$inst"; done
+  for inst in "${INSTANCES[@]}"; do printf '%s\n' "$(port_of "$inst")"; done
 }
 
 # set_setting KEY JSON: lab_settings' KEY := JSON, returns once all 7 instances report it.
