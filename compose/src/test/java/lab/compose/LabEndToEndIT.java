@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -295,6 +297,53 @@ class LabEndToEndIT {
 
     @Test
     @Order(9)
+    void sigtermedLoggingInstanceLeavesRotationBeforeItStopsAndNoRequestFails() throws Exception {
+        String victim = passing("logging-service").size() == 2 ? "logging-2" : "logging-3";
+        String id = lab.registration(victim).orElseThrow().id();
+        Process process = lab.process(victim);
+        List<URI> facades = facades();
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger requests = new AtomicInteger();
+        Queue<String> failures = new ConcurrentLinkedQueue<>();
+        boolean leftWhileAlive = false;
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < 16; c++) {
+                URI facade = facades.get(c % 2);
+                boolean posts = c % 4 < 2;
+                clients.submit(() -> {
+                    while (loading.get()) {
+                        try {
+                            HttpResponse<String> response = posts ? post(facade, LabHttp.FORM, "msg=during-sigterm") : get(facade);
+                            if (response.statusCode() >= 300) {
+                                failures.add(response.statusCode() + " " + response.body());
+                            }
+                        } catch (RuntimeException e) {
+                            failures.add(e.toString());
+                        }
+                        requests.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            Thread.sleep(1_000);
+            process.destroy();
+            while (process.isAlive()) {
+                leftWhileAlive |= passing("logging-service").stream()
+                        .noneMatch(entry -> entry.get("Service").get("ID").asText().equals(id)) && process.isAlive();
+                Thread.sleep(20);
+            }
+            Thread.sleep(1_000);
+            loading.set(false);
+        }
+        System.out.printf("SIGTERM of %s under load: %d requests through both facades, %d failed%n",
+                          id, requests.get(), failures.size());
+        assertThat("out of ?passing while it still answered", leftWhileAlive, is(true));
+        assertThat(List.copyOf(failures), is(List.of()));
+        assertThat(requests.get(), greaterThan(16));
+    }
+
+    @Test
+    @Order(10)
     void sigtermedFacadeDeregistersAtOnce() throws InterruptedException {
         Process facade = lab.process("facade-2");
         int before = passing("facade-service").size();

@@ -34,9 +34,7 @@ import lab.config.HealthyInstances;
 import lab.config.Registrar;
 import lab.config.ServiceRegistration;
 import lab.config.TtlStatus;
-import lab.observability.ClientTracing;
 import lab.observability.QueueTracing;
-import lab.observability.ServerTracing;
 import lab.observability.testing.InMemoryTelemetry;
 import lab.testing.ConsulAgent;
 import lab.testing.Eventually;
@@ -96,16 +94,12 @@ class FacadeServiceTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        WebClient http = WebClient.builder()
-                .connectTimeout(Duration.ofSeconds(1))
-                .addService(ClientTracing.create(TELEMETRY.openTelemetry()))
-                .build();
+        WebClient http = Downstream.webClient(TELEMETRY.openTelemetry());
         HealthyInstances logging = HealthyInstances.create(CONSUL.endpoint(), "logging-service");
         HealthyInstances messages = HealthyInstances.create(CONSUL.endpoint(), "messages-service");
         Eventually.await(Duration.ofSeconds(10), () -> logging.all().size() == 2 && messages.all().size() == 1,
                          "downstream instances discovered");
-        JsonErrors.install(routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
-                .register("/facade", FacadeService.create(
+        JsonErrors.install(Main.routing(routing, TELEMETRY.openTelemetry(), "/facade", FacadeService.create(
                         QueueProducer.create(CLUSTER.member(), () -> "facade-queue", QueueTracing.create(TELEMETRY.openTelemetry())),
                         LoggingClient.create(Downstream.create(http, logging, () -> "/logging")),
                         MessagesClient.create(Downstream.create(http, messages, () -> "/messages")))));

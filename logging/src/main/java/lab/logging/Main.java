@@ -1,17 +1,14 @@
 package lab.logging;
 
-import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.config.HazelcastConnection;
-import lab.config.JsonErrors;
 import lab.config.LabBootstrap;
-import lab.config.LiveSettings;
 import lab.observability.ServerTracing;
 import lab.observability.Telemetry;
 
 /**
- * The logging service: stores {@code {uuid, msg}} in a Hazelcast map and lists it.
+ * The logging service: stores {@code {uuid, msg}} in Hazelcast and lists it a page at a time.
  */
 public final class Main {
 
@@ -24,27 +21,26 @@ public final class Main {
      * @param args command line
      */
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
         LabBootstrap lab = LabBootstrap.create("logging-service", args);
-        LiveSettings settings = lab.settings();
-        OpenTelemetry telemetry = Telemetry.create("logging-service", lab.instanceId());
-        HazelcastConnection hazelcast = HazelcastConnection.connect(
-                settings.current(), lab.instanceId(),
-                MemberStatusReporter.create(lab.settingsDocument(), () -> settings.current().hazelcastMembers()));
-        MessageStore store = MessageStore.create(hazelcast.client(), () -> settings.current().mapName(),
+        OpenTelemetry telemetry = Telemetry.create(lab.serviceName(), lab.instanceId());
+        HazelcastConnection hazelcast = lab.hazelcast(MemberStatusReporter.create(
+                lab.settingsDocument(), () -> lab.settings().current().hazelcastMembers()));
+        MessageStore store = MessageStore.create(hazelcast.client(), () -> lab.settings().current().mapName(),
                                                  HistoryConfig.create(lab.config().get("history")), telemetry);
+        lab.serve(routing -> routing(routing, telemetry, lab.settings().current().endpoints().logging(), store));
+    }
 
-        WebServer server = WebServer.builder()
-                .config(lab.config().get("server"))
-                .featuresDiscoverServices(false)
-                .directHandlers(JsonErrors.directHandlers())
-                .addFeature(lab.observe(hazelcast))
-                .routing(routing -> JsonErrors.install(routing
-                        .addFilter(ServerTracing.create(telemetry))
-                        .register("/settings", lab.settingsService())
-                        .register(settings.current().endpoints().logging(), LoggingService.create(store))))
-                .build()
-                .start();
-        lab.register(server.port());
+    /**
+     * The service's routes, traced: what {@code main} serves and the tests call.
+     *
+     * @param routing   routing to add to
+     * @param telemetry OpenTelemetry SDK
+     * @param path      the service's path ({@code api-endpoints.logging})
+     * @param store     the messages
+     * @return the same routing
+     */
+    static HttpRouting.Builder routing(HttpRouting.Builder routing, OpenTelemetry telemetry, String path,
+                                       MessageStore store) {
+        return routing.addFilter(ServerTracing.create(telemetry)).register(path, LoggingService.create(store));
     }
 }

@@ -26,7 +26,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import lab.config.Cursor;
 import lab.config.JsonErrors;
 import lab.config.Page;
-import lab.observability.ServerTracing;
 import lab.testing.Eventually;
 import lab.observability.testing.InMemoryTelemetry;
 import lab.testing.HazelcastCluster;
@@ -57,10 +56,9 @@ class LoggingServiceTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        JsonErrors.install(routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
-                .register("/logging", LoggingService.create(
-                        MessageStore.create(CLUSTER.member(), () -> "test-map", new HistoryConfig(100_000, 2, STALENESS),
-                                            TELEMETRY.openTelemetry())))
+        MessageStore store = MessageStore.create(CLUSTER.member(), () -> "test-map",
+                                                 new HistoryConfig(100_000, 2, STALENESS), TELEMETRY.openTelemetry());
+        JsonErrors.install(Main.routing(routing, TELEMETRY.openTelemetry(), "/logging", store)
                 .register("/small", LoggingService.create(
                         MessageStore.create(CLUSTER.member(), () -> "small-map",
                                             new HistoryConfig(SMALL_CAPACITY, 2, STALENESS), TELEMETRY.openTelemetry()))));

@@ -1,10 +1,8 @@
 package lab.messages;
 
-import io.helidon.logging.common.LogConfig;
-import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.config.HazelcastConnection;
-import lab.config.JsonErrors;
 import lab.config.LabBootstrap;
 import lab.config.LiveSettings;
 import lab.observability.QueueTracing;
@@ -25,28 +23,29 @@ public final class Main {
      * @param args command line
      */
     public static void main(String[] args) {
-        LogConfig.configureRuntime();
         LabBootstrap lab = LabBootstrap.create("messages-service", args);
         LiveSettings settings = lab.settings();
-        OpenTelemetry telemetry = Telemetry.create("messages-service", lab.instanceId());
-        HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), lab.instanceId());
+        OpenTelemetry telemetry = Telemetry.create(lab.serviceName(), lab.instanceId());
+        HazelcastConnection hazelcast = lab.hazelcast();
         ReceivedMessages received = ReceivedMessages.create(lab.instanceId(), settings.current().messagesRetention());
         settings.onChange(changed -> received.retain(changed.messagesRetention()));
         QueueConsumer.start(hazelcast.client(), () -> settings.current().queueName(),
-                            new QueueTracing.Consumer("messages-service", lab.instanceId()),
-                            QueueTracing.create(telemetry), received);
+                            new QueueTracing.Consumer(lab.serviceName(), lab.instanceId()), QueueTracing.create(telemetry),
+                            received);
+        lab.serve(routing -> routing(routing, telemetry, settings.current().endpoints().messages(), received));
+    }
 
-        WebServer server = WebServer.builder()
-                .config(lab.config().get("server"))
-                .featuresDiscoverServices(false)
-                .directHandlers(JsonErrors.directHandlers())
-                .addFeature(lab.observe(hazelcast))
-                .routing(routing -> JsonErrors.install(routing
-                        .addFilter(ServerTracing.create(telemetry))
-                        .register("/settings", lab.settingsService())
-                        .register(settings.current().endpoints().messages(), MessagesService.create(received))))
-                .build()
-                .start();
-        lab.register(server.port());
+    /**
+     * The service's routes, traced: what {@code main} serves and the tests call.
+     *
+     * @param routing   routing to add to
+     * @param telemetry OpenTelemetry SDK
+     * @param path      the service's path ({@code api-endpoints.messages})
+     * @param received  what this instance received
+     * @return the same routing
+     */
+    static HttpRouting.Builder routing(HttpRouting.Builder routing, OpenTelemetry telemetry, String path,
+                                       ReceivedMessages received) {
+        return routing.addFilter(ServerTracing.create(telemetry)).register(path, MessagesService.create(received));
     }
 }

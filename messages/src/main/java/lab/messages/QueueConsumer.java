@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
+import lab.config.Backoff;
 import lab.observability.QueueTracing;
 
 /**
@@ -65,7 +66,7 @@ final class QueueConsumer {
                 if (failures == 1) {
                     LOGGER.log(System.Logger.Level.WARNING, "Cannot poll queue " + name + ": " + e.getMessage());
                 }
-                pause(Math.min(100L * failures, 2_000L));
+                Backoff.sleep(failures);
             }
         }
     }
@@ -83,13 +84,5 @@ final class QueueConsumer {
             received.add(message);
             return message;
         });
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -16,7 +16,6 @@ import lab.config.Cursor;
 import lab.config.JsonErrors;
 import lab.config.Page;
 import lab.observability.QueueTracing;
-import lab.observability.ServerTracing;
 import lab.observability.testing.InMemoryTelemetry;
 import lab.testing.Eventually;
 import lab.testing.HazelcastCluster;
@@ -49,8 +48,7 @@ class MessagesServiceTest {
     static void routing(HttpRouting.Builder routing) {
         QueueConsumer.start(CLUSTER.member(), () -> "test-queue", new QueueTracing.Consumer("messages-service", "messages-test-1"),
                             QueueTracing.create(TELEMETRY.openTelemetry()), RECEIVED);
-        JsonErrors.install(routing.addFilter(ServerTracing.create(TELEMETRY.openTelemetry()))
-                .register("/messages", MessagesService.create(RECEIVED)));
+        JsonErrors.install(Main.routing(routing, TELEMETRY.openTelemetry(), "/messages", RECEIVED));
     }
 
     @AfterAll

@@ -8,7 +8,6 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import com.ecwid.consul.v1.ConsulClient;
-import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
@@ -27,8 +26,9 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
 
     private final Duration wait;
     private final boolean restoreWhenMissing;
-    private volatile boolean running;
-    private Thread thread;
+    private BlockingQuery<?> query;
+    // Only the query's thread touches it.
+    private Object last = NOT_READ_YET;
 
     private ConsulWatcher(Duration wait, boolean restoreWhenMissing) {
         this.wait = wait;
@@ -56,22 +56,27 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
 
     @Override
     public synchronized void start(ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener) {
-        if (thread != null) {
+        if (query != null) {
             throw new IllegalStateException("A ConsulWatcher watches one key; create another for " + target);
         }
-        running = true;
         ConsulClient client = ConsulClients.forWatches(target.endpoint());
-        thread = Thread.ofVirtual()
-                .name("consul-watch-" + target.key())
-                .start(() -> watch(client, target, listener));
+        BlockingQuery.Question<Object> question = target.prefix()
+                ? params -> cast(client.getKVValues(target.key(), params))
+                : params -> cast(client.getKVValue(target.key(), params));
+        query = BlockingQuery.start("watch-" + target.key(), wait, question,
+                                    (value, moved, recovered) -> answered(client, target, listener, value, moved));
     }
 
     @Override
     public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+        if (query != null) {
+            query.close();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Response<Object> cast(Response<?> response) {
+        return (Response<Object>) response;
     }
 
     // What counts as "the content" for change detection: a key's text, or a prefix's keys and texts.
@@ -101,47 +106,17 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         return ConsulKey.class;
     }
 
-    private void watch(ConsulClient client, ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener) {
-        long index = 0;
-        Object last = NOT_READ_YET;
-        int failures = 0;
-        while (running) {
-            try {
-                QueryParams query = new QueryParams(wait.toSeconds(), index);
-                Response<?> response = target.prefix()
-                        ? client.getKVValues(target.key(), query)
-                        : client.getKVValue(target.key(), query);
-                long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
-                Object content = content(response.getValue());
-                if (failures > 0) {
-                    LOGGER.log(System.Logger.Level.INFO, "Watch on " + target + " resumed");
-                    failures = 0;
-                }
-                if (content == null && last instanceof String lastContent && restoreWhenMissing && !target.prefix()) {
-                    restore(client, target, lastContent);
-                    index = 0;
-                    continue;
-                }
-                if (returned != index && !Objects.equals(content, last)) {
-                    last = content;
-                    listener.accept(ChangeEvent.create(target,
-                                                       content != null ? ChangeEventType.CHANGED
-                                                               : ChangeEventType.DELETED));
-                }
-                index = returned < index ? 0 : returned;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                failures++;
-                // After an outage the agent may be a new one whose indexes start small again.
-                index = 0;
-                LOGGER.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                           "Watch on " + target + " failed (" + e.getMessage() + "), retrying with back-off");
-                if (!Backoff.sleep(failures)) {
-                    return;
-                }
-            }
+    private void answered(ConsulClient client, ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener,
+                          Object value, boolean moved) {
+        Object content = content(value);
+        if (content == null && last instanceof String lastContent && restoreWhenMissing && !target.prefix()) {
+            // The write moves the index: the next answer brings the restored content.
+            restore(client, target, lastContent);
+            return;
+        }
+        if (moved && !Objects.equals(content, last)) {
+            last = content;
+            listener.accept(ChangeEvent.create(target, content != null ? ChangeEventType.CHANGED : ChangeEventType.DELETED));
         }
     }
 }

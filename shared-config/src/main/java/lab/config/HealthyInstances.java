@@ -2,7 +2,6 @@ package lab.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -11,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.ecwid.consul.v1.ConsulClient;
-import com.ecwid.consul.v1.QueryParams;
-import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.health.HealthServicesRequest;
 import com.ecwid.consul.v1.health.model.HealthService;
 
@@ -34,19 +31,22 @@ public final class HealthyInstances implements AutoCloseable {
     // Random draws before pick lists the untried instances.
     private static final int DRAWS = 4;
 
-    private final ConsulClient client;
     private final String serviceName;
     private final Duration recoveryGrace;
     private final AtomicReference<List<Instance>> snapshot = new AtomicReference<>(List.of());
     private final CountDownLatch firstRead = new CountDownLatch(1);
-    private volatile boolean running = true;
-    private final Thread watch;
+    private final BlockingQuery<List<HealthService>> watch;
+    // Only the watch's thread touches these.
+    private boolean recovering;
+    private long recoveringUntil;
 
     private HealthyInstances(ConsulClient client, String serviceName, Duration recoveryGrace) {
-        this.client = client;
         this.serviceName = serviceName;
         this.recoveryGrace = recoveryGrace;
-        this.watch = Thread.ofVirtual().name("consul-health-" + serviceName).start(this::watch);
+        HealthServicesRequest.Builder passing = HealthServicesRequest.newBuilder().setPassing(true);
+        this.watch = BlockingQuery.start("health-" + serviceName, ConsulClients.MAX_WAIT,
+                                         query -> client.getHealthServices(serviceName, passing.setQueryParams(query).build()),
+                                         this::answered);
     }
 
     /**
@@ -126,61 +126,26 @@ public final class HealthyInstances implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        watch.interrupt();
+        watch.close();
     }
 
-    private void watch() {
-        long index = 0;
-        int failures = 0;
-        boolean recovering = false;
-        long recoveringUntil = 0;
-        while (running) {
-            try {
-                Response<List<HealthService>> response = client.getHealthServices(
-                        serviceName,
-                        HealthServicesRequest.newBuilder()
-                                .setPassing(true)
-                                .setQueryParams(new QueryParams(ConsulClients.MAX_WAIT.toSeconds(), index))
-                                .build());
-                long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
-                if (returned < index) {
-                    // A new agent: it may not know the instances yet.
-                    recovering = true;
-                    recoveringUntil = System.nanoTime() + recoveryGrace.toNanos();
-                }
-                List<Instance> instances = response.getValue().stream().map(HealthyInstances::instance).toList();
-                if (instances.isEmpty() && !snapshot.get().isEmpty()
-                        && recovering && System.nanoTime() - recoveringUntil < 0) {
-                    LOGGER.log(System.Logger.Level.DEBUG, "Consul lists no " + serviceName + " right after an outage;"
-                            + " keeping the last " + snapshot.get().size() + " instances until they register again");
-                } else {
-                    if (!instances.equals(snapshot.getAndSet(instances))) {
-                        LOGGER.log(System.Logger.Level.DEBUG, serviceName + " passing: " + instances);
-                    }
-                    recovering = recovering && instances.isEmpty();
-                }
-                firstRead.countDown();
-                failures = 0;
-                index = returned < index ? 0 : returned;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                failures++;
-                index = 0;
-                recovering = true;
-                recoveringUntil = System.nanoTime() + recoveryGrace.toNanos();
-                if (failures == 1) {
-                    // Keep the last snapshot: a Consul outage must not take every instance out of rotation.
-                    LOGGER.log(System.Logger.Level.WARNING, "Health watch of " + serviceName + " failed ("
-                            + e.getMessage() + "); keeping the last " + snapshot.get().size() + " instances");
-                }
-                if (!Backoff.sleep(failures)) {
-                    return;
-                }
-            }
+    private void answered(List<HealthService> passing, boolean moved, boolean recovered) {
+        if (recovered) {
+            // A new agent, or the same one after an outage: it may not know the instances yet.
+            recovering = true;
+            recoveringUntil = System.nanoTime() + recoveryGrace.toNanos();
         }
+        List<Instance> instances = passing.stream().map(HealthyInstances::instance).toList();
+        if (instances.isEmpty() && !snapshot.get().isEmpty() && recovering && System.nanoTime() - recoveringUntil < 0) {
+            LOGGER.log(System.Logger.Level.DEBUG, "Consul lists no " + serviceName + " right after an outage;"
+                    + " keeping the last " + snapshot.get().size() + " instances until they register again");
+        } else {
+            if (!instances.equals(snapshot.getAndSet(instances))) {
+                LOGGER.log(System.Logger.Level.DEBUG, serviceName + " passing: " + instances);
+            }
+            recovering = recovering && instances.isEmpty();
+        }
+        firstRead.countDown();
     }
 
     private static Instance instance(HealthService entry) {

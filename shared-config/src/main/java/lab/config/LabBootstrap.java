@@ -4,23 +4,31 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EventListener;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.health.HealthCheck;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 
 /**
  * What every service does with Consul: wait for the agent, seed {@code lab_settings} if it is
- * missing, build the layered live config, register with a heartbeat that reports the instance's
- * health checks, and discover its peers.
+ * missing, build the layered live config, discover its peers, and serve: a web server whose start
+ * registers the instance (with a heartbeat that reports its health checks) and whose orderly
+ * shutdown goes deregister, drain, stop, close.
  * <p>
  * Config layers, highest first: command line ({@code --port}), system properties, environment
  * variables, Consul KV {@code lab_settings} (live), the lab's defaults, {@code application.yaml}.
@@ -37,6 +45,8 @@ public final class LabBootstrap {
     private final Config config;
     private final LiveSettings settings;
     private final List<HealthCheck> healthChecks = new ArrayList<>();
+    // Closed last, when the server has stopped.
+    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
 
     private LabBootstrap(Builder builder) {
         this.serviceName = builder.serviceName;
@@ -74,6 +84,7 @@ public final class LabBootstrap {
      * @return bootstrap with the service's config
      */
     public static LabBootstrap create(String serviceName, String... args) {
+        LogConfig.configureRuntime();
         return builder()
                 .serviceName(serviceName)
                 .failFast(Boolean.parseBoolean(System.getenv("CONSUL_FAIL_FAST")))
@@ -88,6 +99,15 @@ public final class LabBootstrap {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * This service's name in Consul.
+     *
+     * @return e.g. {@code logging-service}
+     */
+    public String serviceName() {
+        return serviceName;
     }
 
     /**
@@ -136,34 +156,82 @@ public final class LabBootstrap {
     }
 
     /**
-     * Helidon's observe feature with this instance's health checks at {@code /observe/health}: the
-     * given ones plus the settings check. The heartbeat reports the same checks to Consul.
+     * A Hazelcast client for the cluster {@code lab_settings} names, closed when the server stops.
+     * Its connection is one of the instance's health checks.
      *
-     * @param checks the service's own checks, e.g. its Hazelcast connection
-     * @return feature to add to the web server
+     * @param listeners Hazelcast listeners (membership, lifecycle, ...) to register before it starts
+     * @return connection; it connects in the background
      */
-    public ObserveFeature observe(HealthCheck... checks) {
-        healthChecks.addAll(List.of(checks));
-        return ObserveFeature.create(HealthObserver.builder()
-                                             .useSystemServices(false)
-                                             .details(true)
-                                             .addChecks(healthChecks.toArray(HealthCheck[]::new))
-                                             .build());
+    public HazelcastConnection hazelcast(EventListener... listeners) {
+        HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), instanceId, listeners);
+        healthChecks.add(hazelcast);
+        resources.add(hazelcast);
+        return hazelcast;
     }
 
     /**
-     * Registers this instance, listening on {@code port}, with a heartbeat that reports its health
-     * checks, and deregisters it when the JVM stops.
+     * Registration of the server it is added to, reporting this instance's health checks.
      *
-     * @param port the port the server really listens on
-     * @return the running registrar
+     * @return feature for the server's routing
      */
-    public Registrar register(int port) {
-        ServiceRegistration registration = ServiceRegistration.create(serviceName, instanceId, port,
-                                                                      config.get("consul.service"));
-        Registrar registrar = Registrar.create(client, registration, HealthTtl.create(healthChecks)).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(registrar::close, "deregister-" + registration.id()));
-        return registrar;
+    public ConsulRegistration registration() {
+        return ConsulRegistration.create(client, port -> ServiceRegistration.create(serviceName, instanceId, port,
+                                                                                    config.get("consul.service")),
+                                         HealthTtl.create(healthChecks));
+    }
+
+    /**
+     * Starts the service's web server from the {@code server} config: its routes (given), {@code GET
+     * /settings}, JSON errors, health at {@code /observe/health}, and registration in Consul once
+     * it listens. Stopping the JVM (SIGTERM, Ctrl-C) runs the shutdown in a fixed order: deregister,
+     * wait {@code consul.service.drain} (1 s) so the callers' discovery drops this instance while
+     * it still answers, stop the server (letting running requests finish), then close Hazelcast
+     * and the Consul watches.
+     *
+     * @param routes the service's own routes
+     * @return the running server
+     */
+    public WebServer serve(Consumer<HttpRouting.Builder> routes) {
+        ConsulRegistration registration = registration();
+        WebServer server = WebServer.builder()
+                .config(config.get("server"))
+                // Helidon's own hook would stop the server before it is deregistered: this class stops it.
+                .shutdownHook(false)
+                .featuresDiscoverServices(false)
+                .directHandlers(JsonErrors.directHandlers())
+                .addFeature(ObserveFeature.create(HealthObserver.builder()
+                                                          .useSystemServices(false)
+                                                          .details(true)
+                                                          .addChecks(healthChecks.toArray(HealthCheck[]::new))
+                                                          .build()))
+                .routing(routing -> {
+                    routing.register("/settings", settingsService());
+                    routes.accept(routing);
+                    JsonErrors.install(routing).addFeature(registration);
+                })
+                .build();
+        Duration drain = config.get("consul.service.drain").as(Duration.class).orElse(Duration.ofSeconds(1));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(server, registration, drain),
+                                                        "shutdown-" + instanceId));
+        return server.start();
+    }
+
+    private void shutDown(WebServer server, ConsulRegistration registration, Duration drain) {
+        registration.deregister();
+        try {
+            Thread.sleep(drain);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOGGER.log(System.Logger.Level.DEBUG, "Closing " + resource + " failed: " + e.getMessage());
+            }
+        }
+        LOGGER.log(System.Logger.Level.INFO, instanceId + " stopped");
     }
 
     /**
@@ -182,7 +250,9 @@ public final class LabBootstrap {
      * @return instances, refreshed by a blocking query
      */
     public HealthyInstances discover(String serviceName) {
-        return HealthyInstances.create(endpoint, serviceName);
+        HealthyInstances instances = HealthyInstances.create(endpoint, serviceName);
+        resources.add(instances);
+        return instances;
     }
 
     private void waitForConsul(boolean failFast) {

@@ -90,6 +90,16 @@ public record LabSettings(String clusterName,
     }
 
     /**
+     * The same settings with other HTTP paths.
+     *
+     * @param paths paths to use
+     * @return settings
+     */
+    public LabSettings withEndpoints(ApiEndpoints paths) {
+        return new LabSettings(clusterName, queueName, mapName, hazelcastMembers, paths, messagesRetention);
+    }
+
+    /**
      * The original lab's settings.
      *
      * @return defaults

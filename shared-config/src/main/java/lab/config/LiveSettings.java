@@ -14,6 +14,11 @@ import io.helidon.health.HealthCheckType;
 /**
  * The lab settings as they are now: replaced whenever {@code lab_settings} changes in Consul, kept
  * when a change is malformed (the problem is reported in health and {@code GET /settings}).
+ * <p>
+ * The HTTP paths ({@code api-endpoints}) are the ones every instance started with, whatever
+ * Consul says later: a server binds its path once, so a caller that followed a change would get
+ * 404s. A changed {@code api-endpoints} is reported as a problem until the instance restarts; the
+ * rest of the change applies.
  */
 public final class LiveSettings implements HealthCheck {
 
@@ -23,6 +28,7 @@ public final class LiveSettings implements HealthCheck {
     private final AtomicReference<LabSettings> current;
     private final List<Consumer<LabSettings>> listeners = new CopyOnWriteArrayList<>();
     private volatile Optional<String> invalid = Optional.empty();
+    private volatile Optional<String> pinned = Optional.empty();
 
     private LiveSettings(Config config, ConsulConfigSource source) {
         this.source = source;
@@ -74,7 +80,7 @@ public final class LiveSettings implements HealthCheck {
      * @return the problem, empty when the latest value is in use
      */
     public Optional<String> problem() {
-        return source.status().problem().or(() -> invalid);
+        return source.status().problem().or(() -> invalid).or(() -> pinned);
     }
 
     @Override
@@ -107,10 +113,17 @@ public final class LiveSettings implements HealthCheck {
             LOGGER.log(System.Logger.Level.WARNING, invalid.get() + "; keeping the last good settings");
             return;
         }
-        LabSettings previous = current.getAndSet(next);
-        if (!next.equals(previous)) {
-            LOGGER.log(System.Logger.Level.INFO, "lab_settings changed (index " + consulIndex() + "): " + next);
-            listeners.forEach(listener -> listener.accept(next));
+        LabSettings.ApiEndpoints inUse = current.get().endpoints();
+        pinned = next.endpoints().equals(inUse)
+                ? Optional.empty()
+                : Optional.of("api-endpoints changed to " + next.endpoints() + " in Consul; this instance keeps "
+                                      + inUse + " until it restarts");
+        pinned.ifPresent(problem -> LOGGER.log(System.Logger.Level.WARNING, problem));
+        LabSettings applied = next.withEndpoints(inUse);
+        LabSettings previous = current.getAndSet(applied);
+        if (!applied.equals(previous)) {
+            LOGGER.log(System.Logger.Level.INFO, "lab_settings changed (index " + consulIndex() + "): " + applied);
+            listeners.forEach(listener -> listener.accept(applied));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
+import io.helidon.webserver.WebServer;
 import lab.testing.ConsulAgent;
 import lab.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
@@ -75,13 +76,16 @@ class AclTest {
 
         LabBootstrap lab = LabBootstrap.builder().serviceName("acl-service").endpoint(endpoint).failFast(true).build();
         assertThat(agent.get("/v1/kv/lab_settings?raw"), containsString("distributed-consul-cluster"));
-        try (Registrar registrar = lab.register(9);
-             HealthyInstances instances = lab.discover("acl-service")) {
+        WebServer server = WebServer.builder().port(0).routing(routing -> routing.addFeature(lab.registration()))
+                .build().start();
+        try (HealthyInstances instances = lab.discover("acl-service")) {
             Eventually.await(Duration.ofSeconds(10), () -> instances.all().size() == 1, "registered and discovered");
             agent.put("/v1/kv/lab_settings", "{\"queue_name\": \"with-token\"}");
             Eventually.await(Duration.ofSeconds(10), () -> "with-token".equals(lab.settings().current().queueName()),
                              "config watch works with the token");
-            assertThat(registrar.registration().toString(), not(containsString(TOKEN)));
+            assertThat(instances.all().toString(), not(containsString(TOKEN)));
+        } finally {
+            server.stop();
         }
         assertThat("log lines with the token: " + LOGGED.stream().filter(line -> line.contains(TOKEN)).toList(),
                    LOGGED.stream().noneMatch(line -> line.contains(TOKEN)), is(true));

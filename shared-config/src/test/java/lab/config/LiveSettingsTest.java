@@ -73,6 +73,21 @@ class LiveSettingsTest {
     }
 
     @Test
+    void aChangedPathIsReportedAndKeptUntilRestartWhileTheRestApplies() {
+        LiveSettings settings = bootstrap().settings();
+        put("""
+                {"queue_name": "moved", "api-endpoints": {"facade": "/f", "logging": "/l", "messages": "/m"}}""");
+        Eventually.await(Duration.ofSeconds(5), () -> "moved".equals(settings.current().queueName()), "change applied");
+        assertThat(settings.current().endpoints(), is(LabSettings.defaults().endpoints()));
+        assertThat(settings.problem().orElseThrow(), containsString("api-endpoints changed"));
+        assertThat(String.valueOf(settings.call().details().get("problem")), containsString("until it restarts"));
+
+        put("{\"queue_name\": \"back\"}");
+        Eventually.await(Duration.ofSeconds(5), () -> "back".equals(settings.current().queueName()), "change applied");
+        assertThat(settings.problem().isPresent(), is(false));
+    }
+
+    @Test
     void putsTheDocumentBackWhenConsulLosesIt() {
         LiveSettings settings = bootstrap().settings();
         put("{\"queue_name\": \"precious\"}");
