@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
-import lab.config.ConsulEndpoint;
-import lab.config.HealthyInstances;
-import lab.config.Instance;
+import lab.consul.ConsulEndpoint;
+import lab.consul.discovery.HealthyInstances;
+import lab.consul.discovery.Instance;
 
 /**
  * R7 of compose/bench.sh: how long a health change of one of many instances takes to reach the

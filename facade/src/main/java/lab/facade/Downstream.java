@@ -12,11 +12,11 @@ import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.opentelemetry.api.OpenTelemetry;
-import lab.config.Failover;
-import lab.config.HealthyInstances;
-import lab.config.Instance;
-import lab.config.Page;
+import lab.consul.discovery.Failover;
+import lab.consul.discovery.HealthyInstances;
+import lab.consul.discovery.Instance;
 import lab.observability.ClientTracing;
+import lab.runtime.Page;
 
 /**
  * HTTP calls to one downstream service: a random passing instance per call, another one when an

@@ -19,10 +19,10 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import lab.config.Cursor;
-import lab.config.Failover;
-import lab.config.Paging;
+import lab.consul.discovery.Failover;
 import lab.observability.TracedExecutors;
+import lab.runtime.Cursor;
+import lab.runtime.Paging;
 
 /**
  * {@code POST} takes a message (form field {@code msg} or JSON {@code {"msg": ...}}), queues it for

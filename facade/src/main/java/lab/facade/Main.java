@@ -3,12 +3,12 @@ package lab.facade;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.OpenTelemetry;
-import lab.config.HazelcastConnection;
-import lab.config.LabBootstrap;
-import lab.config.LiveSettings;
 import lab.observability.QueueTracing;
 import lab.observability.ServerTracing;
 import lab.observability.Telemetry;
+import lab.runtime.HazelcastConnection;
+import lab.runtime.LabBootstrap;
+import lab.runtime.LiveSettings;
 
 /**
  * The facade: takes messages from clients, queues them for messages, logs them in logging, and

@@ -2,7 +2,7 @@ package lab.facade;
 
 import java.util.Optional;
 
-import lab.config.Cursor;
+import lab.runtime.Cursor;
 
 /**
  * The facade's view of the messages service. Each instance lists only what it received, so a walk

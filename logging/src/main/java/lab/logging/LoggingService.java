@@ -9,8 +9,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import lab.config.Cursor;
-import lab.config.Paging;
+import lab.runtime.Cursor;
+import lab.runtime.Paging;
 
 /**
  * {@code POST} stores {@code {uuid, msg}} (201, or 409 when the uuid is taken); {@code GET} lists

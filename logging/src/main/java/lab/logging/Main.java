@@ -2,10 +2,10 @@ package lab.logging;
 
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.OpenTelemetry;
-import lab.config.HazelcastConnection;
-import lab.config.LabBootstrap;
 import lab.observability.ServerTracing;
 import lab.observability.Telemetry;
+import lab.runtime.HazelcastConnection;
+import lab.runtime.LabBootstrap;
 
 /**
  * The logging service: stores {@code {uuid, msg}} in Hazelcast and lists it a page at a time.

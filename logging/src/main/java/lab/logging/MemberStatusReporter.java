@@ -10,12 +10,12 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import lab.config.KvDocument;
+import lab.consul.KvDocument;
 
 /**
  * Keeps {@code cluster_nodes} in {@code lab_settings} current: 1 for each configured Hazelcast

@@ -18,10 +18,10 @@ import com.hazelcast.ringbuffer.Ringbuffer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import lab.config.Cursor;
-import lab.config.Page;
-import lab.config.Paging;
 import lab.observability.Spans;
+import lab.runtime.Cursor;
+import lab.runtime.Page;
+import lab.runtime.Paging;
 
 /**
  * The logged messages, shared by every logging instance through Hazelcast, in two structures:

@@ -4,10 +4,10 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lab.config.HazelcastConnection;
-import lab.config.KvDocument;
-import lab.config.LabBootstrap;
-import lab.config.LabSettings;
+import lab.consul.KvDocument;
+import lab.runtime.HazelcastConnection;
+import lab.runtime.LabBootstrap;
+import lab.runtime.LabSettings;
 import lab.testing.ConsulAgent;
 import lab.testing.Eventually;
 import lab.testing.HazelcastCluster;

@@ -2,12 +2,12 @@ package lab.messages;
 
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.OpenTelemetry;
-import lab.config.HazelcastConnection;
-import lab.config.LabBootstrap;
-import lab.config.LiveSettings;
 import lab.observability.QueueTracing;
 import lab.observability.ServerTracing;
 import lab.observability.Telemetry;
+import lab.runtime.HazelcastConnection;
+import lab.runtime.LabBootstrap;
+import lab.runtime.LiveSettings;
 
 /**
  * The messages service: consumes the Hazelcast queue and serves what this instance received.

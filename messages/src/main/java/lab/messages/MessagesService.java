@@ -4,8 +4,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import lab.config.Cursor;
-import lab.config.Paging;
+import lab.runtime.Cursor;
+import lab.runtime.Paging;
 
 /**
  * {@code GET} lists what this instance received from the queue, a page at a time, newest first

@@ -7,9 +7,9 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lab.config.Cursor;
-import lab.config.Page;
-import lab.config.Paging;
+import lab.runtime.Cursor;
+import lab.runtime.Page;
+import lab.runtime.Paging;
 
 /**
  * The newest messages this instance took from the queue, in arrival order, in memory: a ring of

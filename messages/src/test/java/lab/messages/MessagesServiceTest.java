@@ -12,11 +12,11 @@ import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import lab.config.Cursor;
-import lab.config.JsonErrors;
-import lab.config.Page;
 import lab.observability.QueueTracing;
 import lab.observability.testing.InMemoryTelemetry;
+import lab.runtime.Cursor;
+import lab.runtime.JsonErrors;
+import lab.runtime.Page;
 import lab.testing.Eventually;
 import lab.testing.HazelcastCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -26,8 +26,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 @ServerTest
 class MessagesServiceTest {

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
-import lab.config.Cursor;
-import lab.config.Page;
+import lab.runtime.Cursor;
+import lab.runtime.Page;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import lab.config.ConsulEndpoint;
+import lab.consul.ConsulEndpoint;
 
 /**
  * A real {@code consul agent -dev} on free ports, for tests. The binary is {@code $CONSUL_BIN},

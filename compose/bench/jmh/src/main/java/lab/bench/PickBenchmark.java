@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import lab.config.ConsulEndpoint;
-import lab.config.HealthyInstances;
-import lab.config.Instance;
+import lab.consul.ConsulEndpoint;
+import lab.consul.discovery.HealthyInstances;
+import lab.consul.discovery.Instance;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

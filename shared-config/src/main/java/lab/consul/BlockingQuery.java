@@ -1,0 +1,125 @@
+package lab.consul;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import com.ecwid.consul.v1.QueryParams;
+import com.ecwid.consul.v1.Response;
+
+/**
+ * One Consul blocking query, asked again and again on its own virtual thread: the one loop behind
+ * discovery ({@code HealthyInstances}) and the config watch ({@code ConsulWatcher}).
+ * <ul>
+ *     <li>each question carries the index of the last answer, so Consul answers at once when the
+ *     data changed and after {@code wait} when it did not;</li>
+ *     <li>an index that goes backwards means a new agent (a restarted {@code -dev} agent starts
+ *     small again): the next question starts from 0, and the answer says so;</li>
+ *     <li>an error keeps the last answer where it is (the caller's), backs off and asks again from
+ *     index 0: the loop never dies while it is open.</li>
+ * </ul>
+ *
+ * @param <T> what Consul answers
+ */
+public final class BlockingQuery<T> implements AutoCloseable {
+
+    private static final System.Logger LOGGER = System.getLogger(BlockingQuery.class.getName());
+
+    private final String name;
+    private final Duration wait;
+    private final Question<T> question;
+    private final Listener<T> listener;
+    private volatile boolean open = true;
+    private final Thread thread;
+
+    private BlockingQuery(String name, Duration wait, Question<T> question, Listener<T> listener) {
+        this.name = name;
+        this.wait = wait;
+        this.question = question;
+        this.listener = listener;
+        this.thread = Thread.ofVirtual().name("consul-" + name).start(this::run);
+    }
+
+    /**
+     * Starts asking.
+     *
+     * @param name     what is watched, for the thread's name and the log
+     * @param wait     how long Consul may hold a question while nothing changes
+     * @param question one question with the given index and wait
+     * @param listener takes every answer
+     * @param <T>      what Consul answers
+     * @return the running query; close it to stop
+     */
+    public static <T> BlockingQuery<T> start(String name, Duration wait, Question<T> question, Listener<T> listener) {
+        return new BlockingQuery<>(name, wait, question, listener);
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        thread.interrupt();
+    }
+
+    private void run() {
+        long index = 0;
+        int failures = 0;
+        while (open) {
+            try {
+                Response<T> response = question.ask(new QueryParams(wait.toSeconds(), index));
+                long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
+                boolean newAgent = returned < index;
+                if (failures > 0) {
+                    LOGGER.log(System.Logger.Level.INFO, "Watch on " + name + " resumed");
+                }
+                listener.answered(response.getValue(), returned != index, newAgent || failures > 0);
+                failures = 0;
+                index = newAgent ? 0 : returned;
+            } catch (RuntimeException e) {
+                if (!open) {
+                    return;
+                }
+                failures++;
+                // After an outage the agent may be a new one whose indexes start small again.
+                index = 0;
+                LOGGER.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                           "Watch on " + name + " failed (" + e.getMessage() + "); keeping the last answer,"
+                                   + " retrying with back-off");
+                if (!Backoff.sleep(failures)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * One question to Consul.
+     *
+     * @param <T> what Consul answers
+     */
+    @FunctionalInterface
+    public interface Question<T> {
+        /**
+         * Asks once.
+         *
+         * @param query index and wait
+         * @return Consul's answer with its index
+         */
+        Response<T> ask(QueryParams query);
+    }
+
+    /**
+     * Takes the answers.
+     *
+     * @param <T> what Consul answers
+     */
+    @FunctionalInterface
+    public interface Listener<T> {
+        /**
+         * One answer.
+         *
+         * @param value     what Consul answered
+         * @param moved     whether the index moved since the last answer (the data may have changed)
+         * @param recovered whether this is the first answer from a new agent or after an outage
+         */
+        void answered(T value, boolean moved, boolean recovered);
+    }
+}

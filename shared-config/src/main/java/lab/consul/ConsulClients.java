@@ -1,0 +1,99 @@
+package lab.consul;
+
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.ConsulRawClient;
+import org.apache.http.HttpRequestInterceptor;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.DefaultHttpRequestRetryHandler;
+import org.apache.http.impl.client.HttpClientBuilder;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+
+/**
+ * Builds ecwid {@link ConsulClient}s on an HTTP client of our own: a small pool, timeouts that
+ * fit blocking queries, one retry for stale keep-alive connections, and the ACL token only ever in
+ * the {@code X-Consul-Token} header.
+ */
+public final class ConsulClients {
+
+    /** Longest wait of any blocking query this project makes. */
+    public static final Duration MAX_WAIT = Duration.ofSeconds(10);
+
+    /*
+     * Apache HttpClient's header and wire logs (commons-logging over JUL, at FINE) would print the
+     * X-Consul-Token of every request as soon as someone turns debug logging on. Silenced here, and
+     * held in static fields because JUL forgets the level of a logger nobody references.
+     */
+    private static final Logger HEADER_LOG = Logger.getLogger("org.apache.http.headers");
+    private static final Logger WIRE_LOG = Logger.getLogger("org.apache.http.wire");
+
+    static {
+        HEADER_LOG.setLevel(Level.OFF);
+        WIRE_LOG.setLevel(Level.OFF);
+    }
+
+    private ConsulClients() {
+    }
+
+    /**
+     * A client for ordinary, quick calls (registration, heartbeats, KV reads and writes).
+     *
+     * @param endpoint agent to talk to
+     * @return client
+     */
+    public static ConsulClient create(ConsulEndpoint endpoint) {
+        return create(endpoint, Duration.ofSeconds(5), 8);
+    }
+
+    /**
+     * A client for blocking queries: its read timeout outlasts {@link #MAX_WAIT} plus Consul's jitter
+     * (wait/16), and it has its own pool so long polls never starve heartbeats.
+     *
+     * @param endpoint agent to talk to
+     * @return client
+     */
+    public static ConsulClient forWatches(ConsulEndpoint endpoint) {
+        return create(endpoint, MAX_WAIT.plus(MAX_WAIT.dividedBy(16)).plusSeconds(3), 8);
+    }
+
+    private static ConsulClient create(ConsulEndpoint endpoint, Duration readTimeout, int connections) {
+        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
+        pool.setMaxTotal(connections);
+        pool.setDefaultMaxPerRoute(connections);
+        pool.setValidateAfterInactivity(2_000);
+        RequestConfig timeouts = RequestConfig.custom()
+                .setConnectTimeout(2_000)
+                .setConnectionRequestTimeout(2_000)
+                .setSocketTimeout(Math.toIntExact(readTimeout.toMillis()))
+                .build();
+        CloseableHttpClient http = HttpClientBuilder.create()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(timeouts)
+                .setRetryHandler(new DefaultHttpRequestRetryHandler(1, true))
+                .addInterceptorLast(tokenHeader(endpoint))
+                .disableCookieManagement()
+                .useSystemProperties()
+                .build();
+        ConsulRawClient raw = ConsulRawClient.Builder.builder()
+                .setHost(endpoint.uri().getScheme() + "://" + endpoint.uri().getHost())
+                .setPort(endpoint.uri().getPort())
+                .setHttpClient(http)
+                .build();
+        return new ConsulClient(raw);
+    }
+
+    /*
+     * The ecwid client puts tokens into URLs (?token=), where proxies and its own FINEST logger
+     * print them. So it is never given one: the token travels only in this header.
+     */
+    private static HttpRequestInterceptor tokenHeader(ConsulEndpoint endpoint) {
+        return (request, context) -> {
+            request.removeHeaders("X-Consul-Token");
+            endpoint.token().ifPresent(token -> request.setHeader("X-Consul-Token", token));
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package lab.consul;
+
+import java.util.function.UnaryOperator;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.kv.model.GetValue;
+import com.ecwid.consul.v1.kv.model.PutParams;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A JSON document in one Consul KV key, changed by read-modify-write with check-and-set: writers
+ * that race each retry on the fresh value, so none loses another's change.
+ */
+public final class KvDocument {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_ATTEMPTS = 50;
+
+    private final ConsulClient client;
+    private final String key;
+
+    private KvDocument(ConsulClient client, String key) {
+        this.client = client;
+        this.key = key;
+    }
+
+    /**
+     * The document at {@code key}.
+     *
+     * @param endpoint agent
+     * @param key      KV key
+     * @return document
+     */
+    public static KvDocument create(ConsulEndpoint endpoint, String key) {
+        return new KvDocument(ConsulClients.create(endpoint), new ConsulKey(endpoint, key).key());
+    }
+
+    /**
+     * Applies {@code change} to the current document (an empty object when the key is missing) and
+     * writes the result if it differs, retrying on the fresh value while another writer wins.
+     *
+     * @param change returns the new document; it may modify and return its argument
+     * @return whether the document was written
+     */
+    public boolean update(UnaryOperator<ObjectNode> change) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            GetValue current = client.getKVValue(key).getValue();
+            ObjectNode before = current == null || current.getDecodedValue() == null
+                    ? JSON.createObjectNode()
+                    : parse(current.getDecodedValue());
+            ObjectNode after = change.apply(before.deepCopy());
+            if (after.equals(before)) {
+                return false;
+            }
+            PutParams cas = new PutParams();
+            cas.setCas(current == null ? 0L : current.getModifyIndex());
+            if (Boolean.TRUE.equals(client.setKVValue(key, after.toPrettyString(), cas).getValue())) {
+                return true;
+            }
+            Backoff.sleepMillis(attempt);
+        }
+        throw new IllegalStateException("Could not update " + key + " after " + MAX_ATTEMPTS + " concurrent attempts");
+    }
+
+    private ObjectNode parse(String text) {
+        try {
+            if (JSON.readTree(text) instanceof ObjectNode document) {
+                return document;
+            }
+        } catch (JsonProcessingException e) {
+            // fall through: a broken document is not ours to overwrite
+        }
+        throw new IllegalStateException(key + " does not hold a JSON object; not changing it");
+    }
+}

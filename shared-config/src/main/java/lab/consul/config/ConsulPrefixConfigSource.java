@@ -1,0 +1,138 @@
+package lab.consul.config;
+
+import java.util.List;
+import java.util.Optional;
+
+import com.ecwid.consul.ConsulException;
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.kv.model.GetValue;
+import io.helidon.config.AbstractConfigSource;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+import io.helidon.config.spi.ChangeWatcher;
+import io.helidon.config.spi.ConfigContent;
+import io.helidon.config.spi.ConfigNode;
+import io.helidon.config.spi.NodeConfigSource;
+import io.helidon.config.spi.WatchableSource;
+import lab.consul.ConsulClients;
+import lab.consul.ConsulKey;
+
+/**
+ * A Helidon config source made of every Consul KV key under a prefix: {@code config/logging/server/port}
+ * with prefix {@code config/logging/} becomes {@code server.port}. Reloads live through a
+ * {@link ConsulWatcher} on the whole prefix.
+ * <p>
+ * From meta-config: {@code type: consul} with {@code properties: prefix, address, watch, optional}.
+ */
+public final class ConsulPrefixConfigSource extends AbstractConfigSource
+        implements NodeConfigSource, WatchableSource<ConsulKey> {
+
+    private final ConsulKey target;
+    private final ConsulClient client;
+
+    private ConsulPrefixConfigSource(Builder builder) {
+        super(builder);
+        this.target = builder.target;
+        this.client = ConsulClients.create(target.endpoint());
+    }
+
+    /**
+     * A builder.
+     *
+     * @return new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public ConsulKey target() {
+        return target;
+    }
+
+    @Override
+    public Class<ConsulKey> targetType() {
+        return ConsulKey.class;
+    }
+
+    @Override
+    public Optional<ChangeWatcher<Object>> changeWatcher() {
+        return super.changeWatcher();
+    }
+
+    @Override
+    protected String uid() {
+        return target.toString();
+    }
+
+    @Override
+    public Optional<ConfigContent.NodeContent> load() throws ConfigException {
+        List<GetValue> values;
+        try {
+            values = client.getKVValues(target.key()).getValue();
+        } catch (ConsulException e) {
+            throw new ConfigException("Cannot read Consul prefix " + target + ": " + e.getMessage(), e);
+        }
+        if (values == null || values.isEmpty()) {
+            return Optional.empty();
+        }
+        ConfigNode.ObjectNode.Builder root = ConfigNode.ObjectNode.builder();
+        long index = 0;
+        for (GetValue value : values) {
+            String name = value.getKey().substring(target.key().length());
+            // Folders ("a/b/") have no value; nested keys become nested config nodes.
+            if (!name.isEmpty() && !name.endsWith("/") && value.getDecodedValue() != null) {
+                root.addValue(name.replace('/', '.'), value.getDecodedValue());
+            }
+            index = Math.max(index, value.getModifyIndex());
+        }
+        return Optional.of(ConfigContent.NodeContent.builder().node(root.build()).stamp(index).build());
+    }
+
+    /**
+     * Builds a {@link ConsulPrefixConfigSource}.
+     */
+    public static final class Builder extends ConsulSourceBuilder<Builder>
+            implements io.helidon.common.Builder<Builder, ConsulPrefixConfigSource> {
+
+        private String prefix;
+        private ConsulKey target;
+
+        private Builder() {
+        }
+
+        @Override
+        public ConsulPrefixConfigSource build() {
+            if (prefix == null) {
+                throw new IllegalStateException("prefix is required, e.g. config/logging-service/");
+            }
+            target = new ConsulKey(endpoint(), prefix, true);
+            watchWith(ConsulWatcher.create());
+            return new ConsulPrefixConfigSource(this);
+        }
+
+        /**
+         * Reads {@code prefix}, plus {@code address}, {@code watch} and Helidon's common source
+         * properties ({@code optional}).
+         *
+         * @param metaConfig meta-config node
+         * @return updated builder
+         */
+        @Override
+        public Builder config(Config metaConfig) {
+            metaConfig.get("prefix").asString().ifPresent(this::prefix);
+            return super.config(metaConfig);
+        }
+
+        /**
+         * The KV prefix; a trailing {@code /} is added when missing.
+         *
+         * @param prefix e.g. {@code config/logging-service/}
+         * @return updated builder
+         */
+        public Builder prefix(String prefix) {
+            this.prefix = prefix.endsWith("/") ? prefix : prefix + "/";
+            return this;
+        }
+    }
+}

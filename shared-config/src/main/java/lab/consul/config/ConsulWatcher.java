@@ -1,0 +1,125 @@
+package lab.consul.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.Response;
+import com.ecwid.consul.v1.kv.model.GetValue;
+import com.ecwid.consul.v1.kv.model.PutParams;
+import io.helidon.config.spi.ChangeEventType;
+import io.helidon.config.spi.ChangeWatcher;
+import lab.consul.BlockingQuery;
+import lab.consul.ConsulClients;
+import lab.consul.ConsulKey;
+
+/**
+ * Watches one Consul KV key with blocking queries on its own virtual thread and tells Helidon
+ * config when its content changed. The watch never dies: errors back off and resume, and an
+ * index that goes backwards (a restarted {@code -dev} agent) starts over from 0.
+ */
+public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
+
+    private static final System.Logger LOGGER = System.getLogger(ConsulWatcher.class.getName());
+    private static final Object NOT_READ_YET = new Object();
+
+    private final Duration wait;
+    private final boolean restoreWhenMissing;
+    private BlockingQuery<?> query;
+    // Only the query's thread touches it.
+    private Object last = NOT_READ_YET;
+
+    private ConsulWatcher(Duration wait, boolean restoreWhenMissing) {
+        this.wait = wait;
+        this.restoreWhenMissing = restoreWhenMissing;
+    }
+
+    /**
+     * A watcher with the longest wait Consul clients here allow.
+     *
+     * @return new watcher
+     */
+    public static ConsulWatcher create() {
+        return create(false);
+    }
+
+    /**
+     * A watcher that may put the last content back when the key disappears.
+     *
+     * @param restoreWhenMissing whether to write the last content back (create-only)
+     * @return new watcher
+     */
+    public static ConsulWatcher create(boolean restoreWhenMissing) {
+        return new ConsulWatcher(ConsulClients.MAX_WAIT, restoreWhenMissing);
+    }
+
+    @Override
+    public synchronized void start(ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener) {
+        if (query != null) {
+            throw new IllegalStateException("A ConsulWatcher watches one key; create another for " + target);
+        }
+        ConsulClient client = ConsulClients.forWatches(target.endpoint());
+        BlockingQuery.Question<Object> question = target.prefix()
+                ? params -> cast(client.getKVValues(target.key(), params))
+                : params -> cast(client.getKVValue(target.key(), params));
+        query = BlockingQuery.start("watch-" + target.key(), wait, question,
+                                    (value, moved, recovered) -> answered(client, target, listener, value, moved));
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (query != null) {
+            query.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Response<Object> cast(Response<?> response) {
+        return (Response<Object>) response;
+    }
+
+    // What counts as "the content" for change detection: a key's text, or a prefix's keys and texts.
+    private static Object content(Object value) {
+        if (value instanceof GetValue single) {
+            return single.getDecodedValue();
+        }
+        if (value instanceof List<?> values && !values.isEmpty()) {
+            Map<String, String> all = new TreeMap<>();
+            values.forEach(it -> all.put(((GetValue) it).getKey(), ((GetValue) it).getDecodedValue()));
+            return all;
+        }
+        return null;
+    }
+
+    // A restarted -dev agent forgot all KV: put back what this instance last saw, unless someone was faster.
+    private static void restore(ConsulClient client, ConsulKey target, String content) {
+        PutParams createOnly = new PutParams();
+        createOnly.setCas(0L);
+        if (Boolean.TRUE.equals(client.setKVValue(target.key(), content, createOnly).getValue())) {
+            LOGGER.log(System.Logger.Level.INFO, "Consul key " + target.key() + " was gone; restored the last known value");
+        }
+    }
+
+    @Override
+    public Class<ConsulKey> type() {
+        return ConsulKey.class;
+    }
+
+    private void answered(ConsulClient client, ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener,
+                          Object value, boolean moved) {
+        Object content = content(value);
+        if (content == null && last instanceof String lastContent && restoreWhenMissing && !target.prefix()) {
+            // The write moves the index: the next answer brings the restored content.
+            restore(client, target, lastContent);
+            return;
+        }
+        if (moved && !Objects.equals(content, last)) {
+            last = content;
+            listener.accept(ChangeEvent.create(target, content != null ? ChangeEventType.CHANGED : ChangeEventType.DELETED));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package lab.consul.discovery;
+
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Calls a random passing instance of a service and, when the attempt fails, another one: never
+ * the same instance twice in one call, at most {@code maxAttempts} instances.
+ */
+public final class Failover {
+
+    private static final System.Logger LOGGER = System.getLogger(Failover.class.getName());
+
+    private final HealthyInstances instances;
+    private final int maxAttempts;
+
+    private Failover(HealthyInstances instances, int maxAttempts) {
+        this.instances = instances;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * Failover over a live instance set.
+     *
+     * @param instances   passing instances
+     * @param maxAttempts most instances tried per call
+     * @return failover
+     */
+    public static Failover create(HealthyInstances instances, int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        return new Failover(instances, maxAttempts);
+    }
+
+    /**
+     * Runs {@code attempt} against instances until one returns.
+     *
+     * @param attempt one try against one instance; throwing means "try another instance"
+     * @param <T>     result type
+     * @return the first result
+     * @throws UnavailableException when no instance answered
+     */
+    public <T> T call(Attempt<T> attempt) {
+        Set<String> tried = new LinkedHashSet<>();
+        RuntimeException lastFailure = null;
+        for (int resendCount = 0; resendCount < maxAttempts; resendCount++) {
+            Optional<Instance> instance = instances.pick(tried);
+            if (instance.isEmpty()) {
+                break;
+            }
+            tried.add(instance.get().id());
+            try {
+                return attempt.call(instance.get(), resendCount);
+            } catch (RuntimeException e) {
+                lastFailure = e;
+                LOGGER.log(System.Logger.Level.DEBUG, "Attempt on " + instance.get().id() + " failed: " + e.getMessage());
+            }
+        }
+        throw new UnavailableException(instances.serviceName(), tried, lastFailure);
+    }
+
+    /**
+     * One try against one instance.
+     *
+     * @param <T> result type
+     */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        /**
+         * Calls the instance.
+         *
+         * @param instance    chosen instance
+         * @param resendCount 0 for the first attempt, then 1, 2, ...
+         * @return result
+         */
+        T call(Instance instance, int resendCount);
+    }
+
+    /**
+     * No passing instance of a service answered.
+     */
+    public static final class UnavailableException extends RuntimeException {
+
+        private final String serviceName;
+
+        UnavailableException(String serviceName, Set<String> tried, RuntimeException lastFailure) {
+            super(tried.isEmpty()
+                          ? "no passing instance of " + serviceName
+                          : "no instance of " + serviceName + " answered (tried " + tried + ")",
+                  lastFailure);
+            this.serviceName = serviceName;
+        }
+
+        /**
+         * The service that could not be reached.
+         *
+         * @return Consul service name
+         */
+        public String serviceName() {
+            return serviceName;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package lab.consul.discovery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.health.HealthServicesRequest;
+import com.ecwid.consul.v1.health.model.HealthService;
+import lab.consul.BlockingQuery;
+import lab.consul.ConsulClients;
+import lab.consul.ConsulEndpoint;
+
+/**
+ * The passing instances of one service, kept in memory and refreshed by a blocking query on
+ * {@code /v1/health/service/NAME?passing}: a pick never calls Consul, and a change reaches the
+ * snapshot as soon as Consul sees it.
+ * <p>
+ * A Consul outage keeps the last snapshot. So does the first moment after it: an agent that lost
+ * its state (a restarted {@code -dev} agent) answers "no instances" until their heartbeats have
+ * registered them again, and for a short grace an empty answer after an outage does not empty a
+ * snapshot that had instances.
+ */
+public final class HealthyInstances implements AutoCloseable {
+
+    private static final System.Logger LOGGER = System.getLogger(HealthyInstances.class.getName());
+    /** Longer than a heartbeat interval, which is when running instances register with a new agent. */
+    static final Duration RECOVERY_GRACE = Duration.ofSeconds(10);
+    // Random draws before pick lists the untried instances.
+    private static final int DRAWS = 4;
+
+    private final String serviceName;
+    private final Duration recoveryGrace;
+    private final AtomicReference<List<Instance>> snapshot = new AtomicReference<>(List.of());
+    private final CountDownLatch firstRead = new CountDownLatch(1);
+    private final BlockingQuery<List<HealthService>> watch;
+    // Only the watch's thread touches these.
+    private boolean recovering;
+    private long recoveringUntil;
+
+    private HealthyInstances(ConsulClient client, String serviceName, Duration recoveryGrace) {
+        this.serviceName = serviceName;
+        this.recoveryGrace = recoveryGrace;
+        HealthServicesRequest.Builder passing = HealthServicesRequest.newBuilder().setPassing(true);
+        this.watch = BlockingQuery.start("health-" + serviceName, ConsulClients.MAX_WAIT,
+                                         query -> client.getHealthServices(serviceName, passing.setQueryParams(query).build()),
+                                         this::answered);
+    }
+
+    /**
+     * Starts watching a service's passing instances.
+     *
+     * @param endpoint    Consul agent
+     * @param serviceName Consul service name
+     * @return the live set; its first read is under way
+     */
+    public static HealthyInstances create(ConsulEndpoint endpoint, String serviceName) {
+        return create(endpoint, serviceName, RECOVERY_GRACE);
+    }
+
+    static HealthyInstances create(ConsulEndpoint endpoint, String serviceName, Duration recoveryGrace) {
+        return new HealthyInstances(ConsulClients.forWatches(endpoint), serviceName, recoveryGrace);
+    }
+
+    /**
+     * The service's name in Consul.
+     *
+     * @return service name
+     */
+    public String serviceName() {
+        return serviceName;
+    }
+
+    /**
+     * The current passing instances.
+     *
+     * @return snapshot, possibly empty
+     */
+    public List<Instance> all() {
+        return snapshot.get();
+    }
+
+    /**
+     * One passing instance at random, none of those already tried.
+     * <p>
+     * Every downstream call starts here, so the usual case costs the same for 3 or 10,000 instances:
+     * a random index into the snapshot, drawn again while it hits a tried id (a failover has tried
+     * at most a few). Only when {@value #DRAWS} draws all hit tried ids are the untried ones listed.
+     * Either way each untried instance is equally likely.
+     *
+     * @param tried ids to leave out
+     * @return an instance, or empty when no other passing instance exists
+     */
+    public Optional<Instance> pick(Set<String> tried) {
+        List<Instance> all = snapshot.get();
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int draw = 0; draw < DRAWS; draw++) {
+            Instance candidate = all.get(random.nextInt(all.size()));
+            if (tried.isEmpty() || !tried.contains(candidate.id())) {
+                return Optional.of(candidate);
+            }
+        }
+        List<Instance> untried = all.stream().filter(it -> !tried.contains(it.id())).toList();
+        return untried.isEmpty() ? Optional.empty() : Optional.of(untried.get(random.nextInt(untried.size())));
+    }
+
+    /**
+     * Waits until the first answer from Consul arrived.
+     *
+     * @param timeout how long to wait
+     * @return whether it arrived
+     */
+    public boolean awaitFirstRead(Duration timeout) {
+        try {
+            return firstRead.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        watch.close();
+    }
+
+    private void answered(List<HealthService> passing, boolean moved, boolean recovered) {
+        if (recovered) {
+            // A new agent, or the same one after an outage: it may not know the instances yet.
+            recovering = true;
+            recoveringUntil = System.nanoTime() + recoveryGrace.toNanos();
+        }
+        List<Instance> instances = passing.stream().map(HealthyInstances::instance).toList();
+        if (instances.isEmpty() && !snapshot.get().isEmpty() && recovering && System.nanoTime() - recoveringUntil < 0) {
+            LOGGER.log(System.Logger.Level.DEBUG, "Consul lists no " + serviceName + " right after an outage;"
+                    + " keeping the last " + snapshot.get().size() + " instances until they register again");
+        } else {
+            if (!instances.equals(snapshot.getAndSet(instances))) {
+                LOGGER.log(System.Logger.Level.DEBUG, serviceName + " passing: " + instances);
+            }
+            recovering = recovering && instances.isEmpty();
+        }
+        firstRead.countDown();
+    }
+
+    private static Instance instance(HealthService entry) {
+        HealthService.Service service = entry.getService();
+        String address = service.getAddress() == null || service.getAddress().isBlank()
+                ? entry.getNode().getAddress()
+                : service.getAddress();
+        return new Instance(service.getId(), address, service.getPort());
+    }
+}

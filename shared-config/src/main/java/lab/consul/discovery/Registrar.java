@@ -1,0 +1,158 @@
+package lab.consul.discovery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.OperationException;
+import com.ecwid.consul.v1.agent.model.NewService;
+
+/**
+ * Registers one instance in Consul with a TTL check, keeps the check alive with a heartbeat on a
+ * virtual thread, registers again when Consul forgot the instance, and deregisters on close.
+ */
+public final class Registrar implements AutoCloseable {
+
+    private static final System.Logger LOGGER = System.getLogger(Registrar.class.getName());
+
+    private final ConsulClient client;
+    private final ServiceRegistration registration;
+    private final Supplier<TtlStatus> health;
+    private final ScheduledExecutorService heartbeat;
+    private volatile boolean failing;
+
+    private Registrar(ConsulClient client, ServiceRegistration registration, Supplier<TtlStatus> health) {
+        this.client = client;
+        this.registration = registration;
+        this.health = health;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("heartbeat-" + registration.id()).factory());
+    }
+
+    /**
+     * A registrar for one instance.
+     *
+     * @param client       Consul client
+     * @param registration what to register
+     * @param health       the instance's own health, reported by every heartbeat
+     * @return registrar, not yet registered
+     */
+    public static Registrar create(ConsulClient client, ServiceRegistration registration, Supplier<TtlStatus> health) {
+        return new Registrar(client, registration, health);
+    }
+
+    /**
+     * Registers the instance with its current health and starts the heartbeat at a third of the TTL.
+     *
+     * @return this registrar
+     */
+    public Registrar start() {
+        register();
+        long period = Math.max(registration.ttl().toMillis() / 3, 100);
+        heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /**
+     * What this registrar registers.
+     *
+     * @return registration
+     */
+    public ServiceRegistration registration() {
+        return registration;
+    }
+
+    /**
+     * Stops the heartbeat first, so it cannot register the instance again, then deregisters.
+     */
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        try {
+            heartbeat.awaitTermination(2, TimeUnit.SECONDS);
+            client.agentServiceDeregister(registration.id());
+            LOGGER.log(System.Logger.Level.INFO, "Deregistered " + registration.id());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "Could not deregister " + registration.id() + ": " + e.getMessage());
+        }
+    }
+
+    private void register() {
+        NewService.Check check = new NewService.Check();
+        check.setTtl(seconds(registration.ttl()));
+        check.setStatus("passing");
+        check.setDeregisterCriticalServiceAfter(seconds(registration.deregisterAfter()));
+        NewService service = new NewService();
+        service.setId(registration.id());
+        service.setName(registration.name());
+        service.setAddress(registration.address());
+        service.setPort(registration.port());
+        service.setTags(List.of("lab"));
+        service.setMeta(registration.meta());
+        service.setCheck(check);
+        client.agentServiceRegister(service);
+        // Registering an id Consul still knows keeps its old status: report the real one at once.
+        report(health.get());
+        LOGGER.log(System.Logger.Level.INFO, "Registered " + registration.id() + " at "
+                + registration.address() + ":" + registration.port() + " (TTL " + seconds(registration.ttl()) + ")");
+    }
+
+    private void beat() {
+        try {
+            report(health.get());
+            if (failing) {
+                LOGGER.log(System.Logger.Level.INFO, "Heartbeat to Consul works again");
+                failing = false;
+            }
+        } catch (OperationException e) {
+            if (forgotten(e)) {
+                LOGGER.log(System.Logger.Level.INFO, "Consul no longer knows " + registration.id() + "; registering again");
+                reRegister();
+            } else {
+                heartbeatFailed(e);
+            }
+        } catch (RuntimeException e) {
+            heartbeatFailed(e);
+        }
+    }
+
+    private void reRegister() {
+        try {
+            register();
+        } catch (RuntimeException e) {
+            heartbeatFailed(e);
+        }
+    }
+
+    private void report(TtlStatus status) {
+        switch (status.state()) {
+        case PASSING -> client.agentCheckPass(registration.checkId(), status.note());
+        case WARNING -> client.agentCheckWarn(registration.checkId(), status.note());
+        case CRITICAL -> client.agentCheckFail(registration.checkId(), status.note());
+        default -> throw new IllegalStateException("Unknown state " + status.state());
+        }
+    }
+
+    private void heartbeatFailed(RuntimeException e) {
+        if (!failing) {
+            LOGGER.log(System.Logger.Level.WARNING, "Heartbeat for " + registration.id() + " failed: " + e.getMessage());
+            failing = true;
+        }
+    }
+
+    // Consul 1.8 answers a heartbeat for a check it does not know with 500 "does not have associated TTL".
+    private static boolean forgotten(OperationException e) {
+        return e.getStatusCode() == 404
+                || (e.getStatusCode() == 500 && String.valueOf(e.getStatusContent()).contains("does not have associated TTL"));
+    }
+
+    private static String seconds(Duration duration) {
+        return Math.max(1, duration.toSeconds()) + "s";
+    }
+}

@@ -1,0 +1,38 @@
+package lab.runtime;
+
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.config.ClientConnectionStrategyConfig;
+
+/**
+ * Turns the lab settings into a Hazelcast client: the cluster name and member addresses come from
+ * {@code lab_settings}. The client starts without waiting for the cluster and reconnects in the
+ * background, so a service comes up (and registers) even while Hazelcast is still starting.
+ */
+public final class HazelcastClients {
+
+    private HazelcastClients() {
+    }
+
+    /**
+     * The client configuration for the given settings.
+     *
+     * @param settings     lab settings
+     * @param instanceName name of this client, e.g. the Consul service id
+     * @return client config
+     */
+    public static ClientConfig config(LabSettings settings, String instanceName) {
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(settings.clusterName());
+        config.setInstanceName(instanceName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.getNetworkConfig().setAddresses(settings.hazelcastMembers());
+        config.getConnectionStrategyConfig()
+                .setAsyncStart(true)
+                .setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ASYNC)
+                .getConnectionRetryConfig()
+                .setInitialBackoffMillis(250)
+                .setMaxBackoffMillis(2_000)
+                .setClusterConnectTimeoutMillis(Long.MAX_VALUE);
+        return config;
+    }
+}

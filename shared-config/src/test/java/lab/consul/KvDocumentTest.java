@@ -1,0 +1,63 @@
+package lab.consul;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import lab.testing.ConsulAgent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+class KvDocumentTest {
+
+    private static ConsulAgent agent;
+
+    @BeforeAll
+    static void startConsul() {
+        agent = ConsulAgent.start();
+    }
+
+    @AfterAll
+    static void stopConsul() {
+        agent.close();
+    }
+
+    @Test
+    void concurrentWritersNeverLoseEachOthersChanges() throws Exception {
+        agent.put("/v1/kv/race", "{\"keep\": \"me\"}");
+        KvDocument document = KvDocument.create(agent.endpoint(), "race");
+        try (ExecutorService writers = Executors.newFixedThreadPool(4)) {
+            Future<?>[] done = new Future<?>[4];
+            for (int w = 0; w < 4; w++) {
+                String field = "writer-" + w;
+                done[w] = writers.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        document.update(json -> json.put(field, json.path(field).asInt() + 1));
+                    }
+                });
+            }
+            for (Future<?> writer : done) {
+                writer.get();
+            }
+        }
+        JsonNode result = new ObjectMapper().readTree(agent.get("/v1/kv/race?raw"));
+        for (int w = 0; w < 4; w++) {
+            assertThat(result.get("writer-" + w).asInt(), is(25));
+        }
+        assertThat(result.get("keep").asText(), is("me"));
+    }
+
+    @Test
+    void unchangedDocumentIsNotWritten() {
+        agent.put("/v1/kv/stable", "{\"a\": 1}");
+        String index = agent.get("/v1/kv/stable");
+        assertThat(KvDocument.create(agent.endpoint(), "stable").update(json -> json.put("a", 1)), is(false));
+        assertThat(agent.get("/v1/kv/stable"), is(index));
+    }
+}

@@ -1,0 +1,201 @@
+package lab.consul.discovery;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.agent.model.NewService;
+import lab.consul.ConsulClients;
+import lab.testing.ConsulAgent;
+import lab.testing.Eventually;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
+class HealthyInstancesTest {
+
+    private static ConsulAgent agent;
+    private static ConsulClient client;
+
+    @BeforeAll
+    static void startConsul() {
+        agent = ConsulAgent.start();
+        client = ConsulClients.create(agent.endpoint());
+    }
+
+    @AfterAll
+    static void stopConsul() {
+        agent.close();
+    }
+
+    @Test
+    void seesPassingInstancesAndDropsOneThatTurnsCritical() {
+        Registrar a = register("pool", 8001);
+        Registrar b = register("pool", 8002);
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "pool")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 2, "both instances seen");
+            client.agentCheckFail(b.registration().checkId(), "down");
+            Eventually.await(Duration.ofSeconds(2), () -> instances.all().size() == 1, "critical instance dropped");
+            assertThat(instances.all().getFirst().port(), is(8001));
+            assertThat(instances.pick(Set.of(a.registration().id())).isEmpty(), is(true));
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void picksAtRandomAcrossAllInstances() {
+        List<Registrar> registrars = List.of(register("spread", 8101), register("spread", 8102), register("spread", 8103));
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "spread")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 3, "three instances seen");
+            Map<Integer, Integer> hits = new HashMap<>();
+            for (int i = 0; i < 3000; i++) {
+                hits.merge(instances.pick(Set.of()).orElseThrow().port(), 1, Integer::sum);
+            }
+            assertThat(hits.keySet(), containsInAnyOrder(8101, 8102, 8103));
+            hits.values().forEach(count -> assertThat(count, allOf(greaterThan(800), lessThan(1200))));
+        } finally {
+            registrars.forEach(Registrar::close);
+        }
+    }
+
+    @Test
+    void picksAtRandomAmongTheUntriedOnly() {
+        List<Registrar> registrars = List.of(register("untried", 8401), register("untried", 8402),
+                                             register("untried", 8403));
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "untried")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 3, "three instances seen");
+            String first = registrars.get(0).registration().id();
+            String second = registrars.get(1).registration().id();
+            Map<Integer, Integer> hits = new HashMap<>();
+            for (int i = 0; i < 3000; i++) {
+                hits.merge(instances.pick(Set.of(first)).orElseThrow().port(), 1, Integer::sum);
+                // Two of three tried: random draws mostly miss, the untried one is found anyway.
+                assertThat(instances.pick(Set.of(first, second)).orElseThrow().port(), is(8403));
+            }
+            assertThat(hits.keySet(), containsInAnyOrder(8402, 8403));
+            hits.values().forEach(count -> assertThat(count, allOf(greaterThan(1300), lessThan(1700))));
+        } finally {
+            registrars.forEach(Registrar::close);
+        }
+    }
+
+    @Test
+    void failoverTriesEachInstanceAtMostOnce() {
+        List<Registrar> registrars = List.of(register("flaky", 8201), register("flaky", 8202), register("flaky", 8203));
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "flaky")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 3, "three instances seen");
+            List<Integer> tried = new java.util.ArrayList<>();
+            String answer = Failover.create(instances, 3).call((instance, resendCount) -> {
+                tried.add(instance.port());
+                if (resendCount < 2) {
+                    throw new IllegalStateException("connection refused");
+                }
+                return "ok from " + instance.port();
+            });
+            assertThat(Set.copyOf(tried).size(), is(3));
+            assertThat(answer, is("ok from " + tried.getLast()));
+
+            Failover.UnavailableException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                    Failover.UnavailableException.class,
+                    () -> Failover.create(instances, 5).call((instance, resendCount) -> {
+                        throw new IllegalStateException("down");
+                    }));
+            assertThat(failure.serviceName(), is("flaky"));
+        } finally {
+            registrars.forEach(Registrar::close);
+        }
+    }
+
+    @Test
+    void maintenanceModeTakesAnInstanceOutOfRotationAndBack() {
+        Registrar a = register("maint", 8301);
+        Registrar b = register("maint", 8302);
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "maint")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 2, "both instances seen");
+            agent.put("/v1/agent/service/maintenance/" + a.registration().id() + "?enable=true&reason=drill", "");
+            Eventually.await(Duration.ofSeconds(2), () -> instances.all().size() == 1, "instance in maintenance dropped");
+            assertThat(instances.all().getFirst().port(), is(8302));
+            agent.put("/v1/agent/service/maintenance/" + a.registration().id() + "?enable=false", "");
+            Eventually.await(Duration.ofSeconds(2), () -> instances.all().size() == 2, "instance back");
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void aRestartedAgentThatForgotTheInstancesDoesNotEmptyTheSnapshot() throws InterruptedException {
+        registerWithoutHeartbeat("restart", 8401);
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "restart")) {
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 1, "instance seen");
+            AtomicBoolean emptied = new AtomicBoolean();
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = Thread.ofVirtual().start(() -> {
+                while (sampling.get()) {
+                    emptied.compareAndSet(false, instances.all().isEmpty());
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            agent.restart();
+            // The watch backs off at most 2 s here, so it has asked the new, empty agent by now.
+            Thread.sleep(3_000);
+            sampling.set(false);
+            sampler.join();
+            assertThat("the snapshot kept its instance while the new agent did not know it", emptied.get(), is(false));
+
+            // Once the new agent lists instances again, changes apply at once, an empty list too.
+            registerWithoutHeartbeat("restart", 8402);
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 1 && instances.all().getFirst().port() == 8402,
+                             "the instance registered with the new agent");
+            client.agentServiceDeregister("restart-8402");
+            Eventually.await(Duration.ofSeconds(5), () -> instances.all().isEmpty(), "a real deregistration empties it");
+        }
+    }
+
+    @Test
+    void emptyServiceHasNoPick() {
+        try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "nobody")) {
+            assertThat(instances.awaitFirstRead(Duration.ofSeconds(5)), is(true));
+            assertThat(instances.pick(Set.of()).isPresent(), is(false));
+            assertThat(instances.all(), empty());
+        }
+    }
+
+    private static void registerWithoutHeartbeat(String name, int port) {
+        NewService.Check check = new NewService.Check();
+        check.setTtl("60s");
+        check.setStatus("passing");
+        NewService service = new NewService();
+        service.setId(name + "-" + port);
+        service.setName(name);
+        service.setAddress("127.0.0.1");
+        service.setPort(port);
+        service.setCheck(check);
+        client.agentServiceRegister(service);
+    }
+
+    private static Registrar register(String name, int port) {
+        ServiceRegistration registration = new ServiceRegistration(name, name + "-" + port, "127.0.0.1", port,
+                                                                   Duration.ofSeconds(30), Duration.ofMinutes(1),
+                                                                   Map.of());
+        return Registrar.create(client, registration, () -> TtlStatus.PASSING).start();
+    }
+}

@@ -1,0 +1,116 @@
+package lab.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+import io.helidon.webserver.WebServer;
+import lab.consul.ConsulEndpoint;
+import lab.consul.discovery.HealthyInstances;
+import lab.testing.ConsulAgent;
+import lab.testing.Eventually;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * Against an agent with ACLs on and {@code default_policy = "deny"}: everything works with the
+ * token, fails clearly without it, and the token is in no log line, message or toString.
+ */
+class AclTest {
+
+    private static final String TOKEN = UUID.randomUUID().toString();
+    private static final List<String> LOGGED = new CopyOnWriteArrayList<>();
+    private static final Handler CAPTURE = new Handler() {
+        private final SimpleFormatter formatter = new SimpleFormatter();
+
+        @Override
+        public void publish(LogRecord record) {
+            LOGGED.add(formatter.format(record));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private static ConsulAgent agent;
+
+    @BeforeAll
+    static void startConsulWithAcls() {
+        agent = ConsulAgent.startWithAcl(TOKEN);
+        CAPTURE.setLevel(Level.ALL);
+        for (String name : List.of("", "lab", "com.ecwid.consul", "org.apache.http")) {
+            Logger.getLogger(name).setLevel(Level.ALL);
+        }
+        Logger.getLogger("").addHandler(CAPTURE);
+    }
+
+    @AfterAll
+    static void stop() {
+        Logger.getLogger("").removeHandler(CAPTURE);
+        for (String name : List.of("", "lab", "com.ecwid.consul", "org.apache.http")) {
+            Logger.getLogger(name).setLevel(null);
+        }
+        Logger.getLogger("").setLevel(Level.INFO);
+        agent.close();
+    }
+
+    @Test
+    void everythingWorksWithTheTokenAndNothingPrintsIt() {
+        ConsulEndpoint endpoint = agent.endpoint();
+        assertThat(endpoint.toString(), not(containsString(TOKEN)));
+
+        LabBootstrap lab = LabBootstrap.builder().serviceName("acl-service").endpoint(endpoint).failFast(true).build();
+        assertThat(agent.get("/v1/kv/lab_settings?raw"), containsString("distributed-consul-cluster"));
+        WebServer server = WebServer.builder().port(0).routing(routing -> routing.addFeature(lab.registration()))
+                .build().start();
+        try (HealthyInstances instances = lab.discover("acl-service")) {
+            Eventually.await(Duration.ofSeconds(10), () -> instances.all().size() == 1, "registered and discovered");
+            agent.put("/v1/kv/lab_settings", "{\"queue_name\": \"with-token\"}");
+            Eventually.await(Duration.ofSeconds(10), () -> "with-token".equals(lab.settings().current().queueName()),
+                             "config watch works with the token");
+            assertThat(instances.all().toString(), not(containsString(TOKEN)));
+        } finally {
+            server.stop();
+        }
+        assertThat("log lines with the token: " + LOGGED.stream().filter(line -> line.contains(TOKEN)).toList(),
+                   LOGGED.stream().noneMatch(line -> line.contains(TOKEN)), is(true));
+    }
+
+    @Test
+    void withoutTheTokenStartUpFailsClearly() {
+        ConsulEndpoint noToken = ConsulEndpoint.local(agent.httpPort());
+        IllegalStateException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class,
+                () -> LabBootstrap.builder().serviceName("acl-service").endpoint(noToken).failFast(true).build());
+        assertThat(failure.getMessage(), containsString("403"));
+    }
+
+    @Test
+    void aWrongTokenIsNotEchoed() {
+        String wrong = UUID.randomUUID().toString();
+        IllegalStateException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class,
+                () -> LabBootstrap.builder().serviceName("acl-service")
+                        .endpoint(ConsulEndpoint.local(agent.httpPort()).withToken(wrong)).failFast(true).build());
+        assertThat(failure.getMessage(), not(containsString(wrong)));
+        assertThat(LOGGED.stream().noneMatch(line -> line.contains(wrong)), is(true));
+    }
+
+}
