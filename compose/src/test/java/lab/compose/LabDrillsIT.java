@@ -115,15 +115,8 @@ class LabDrillsIT {
         members = lab.startHazelcast(cluster, 3, Map.of("HZ_MAP_DEFAULT_BACKUPCOUNT", "2",
                                                         "HZ_QUEUE_DEFAULT_BACKUPCOUNT", "2"));
         consul.put("/v1/kv/lab_settings", settings("drills-queue"));
-        for (int i = 1; i <= 3; i++) {
-            lab.startService("logging", "logging-" + i, consul.address(),
-                             Map.of("CONSUL_SERVICE_DEREGISTER_AFTER", DEREGISTER_AFTER.toString()));
-        }
-        for (int i = 1; i <= 2; i++) {
-            lab.startService("messages", "messages-" + i, consul.address(), Map.of());
-            lab.startService("facade", "facade-" + i, consul.address(), Map.of());
-        }
-        lab.awaitPassing(consul, Duration.ofSeconds(180), 2, 3, 2);
+        lab.startServices(consul, Map.of("logging", Map.of("CONSUL_SERVICE_DEREGISTER_AFTER", DEREGISTER_AFTER.toString())),
+                          2, 3, 2);
     }
 
     @AfterAll
@@ -902,13 +895,7 @@ class LabDrillsIT {
     // ---- lab_settings and Consul ----------------------------------------------------------------
 
     private static String settings(String queue) {
-        return """
-                {"cluster_name": "%s",
-                 "queue_name": "%s",
-                 "map_name": "drills-map",
-                 "hazelcast_members": %s,
-                 "api-endpoints": {"facade": "/facade", "logging": "/logging", "messages": "/messages"}}
-                """.formatted(cluster, queue, json(members));
+        return LabProcesses.settings(cluster, members, queue, "drills-map");
     }
 
     private static Map<String, Integer> clusterNodes() {

@@ -8,8 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import lab.config.Cursor;
-import lab.config.Page;
+import lab.runtime.Cursor;
+import lab.runtime.Page;
 import lab.testing.ConsulAgent;
 import lab.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
@@ -63,21 +63,9 @@ class LabEndToEndIT {
         lab = new LabProcesses("e2e");
         String cluster = "e2e-" + consul.httpPort();
         List<String> members = lab.startHazelcast(cluster, 3);
-        consul.put("/v1/kv/lab_settings", """
-                {"cluster_name": "%s",
-                 "queue_name": "message-distributed-queue",
-                 "map_name": "message-distributed-map",
-                 "hazelcast_members": %s,
-                 "api-endpoints": {"facade": "/facade", "logging": "/logging", "messages": "/messages"}}
-                """.formatted(cluster, json(members)));
-        for (int i = 1; i <= 3; i++) {
-            lab.startService("logging", "logging-" + i, consul.address(), Map.of());
-        }
-        for (int i = 1; i <= 2; i++) {
-            lab.startService("messages", "messages-" + i, consul.address(), Map.of());
-            lab.startService("facade", "facade-" + i, consul.address(), Map.of());
-        }
-        lab.awaitPassing(consul, Duration.ofSeconds(120), 2, 3, 2);
+        consul.put("/v1/kv/lab_settings", LabProcesses.settings(cluster, members, "message-distributed-queue",
+                                                                "message-distributed-map"));
+        lab.startServices(consul, Map.of(), 2, 3, 2);
     }
 
     @AfterAll
@@ -222,14 +210,19 @@ class LabEndToEndIT {
         assertThat(read(secondPages.getFirst()).size(), is(50));
 
         lab.startService("logging", "logging-late", consul.address(), Map.of());
-        lab.awaitPassing(consul, Duration.ofSeconds(60), 2, 4, 2);
-        URI late = lab.registration("logging-late").orElseThrow().resolve("/logging");
-        List<String> fromLate = walk(late, 500);
-        assertThat("the late instance lists the whole history", (long) fromLate.size(), is(total(get(loggings.getFirst()))));
-        assertThat(fromLate, is(walk(loggings.get(1), 500)));
-        assertThat(get(URI.create(late + "?limit=50&cursor=" + cursor)).body(), is(secondPages.getFirst()));
-        lab.process("logging-late").destroy();
-        Eventually.await(Duration.ofSeconds(15), () -> passing("logging-service").size() == 3, "logging-late deregistered");
+        try {
+            lab.awaitPassing(consul, Duration.ofSeconds(60), 2, 4, 2);
+            URI late = lab.awaitRegistration("logging-late").resolve("/logging");
+            List<String> fromLate = walk(late, 500);
+            assertThat("the late instance lists the whole history", (long) fromLate.size(),
+                       is(total(get(loggings.getFirst()))));
+            assertThat(fromLate, is(walk(loggings.get(1), 500)));
+            assertThat(get(URI.create(late + "?limit=50&cursor=" + cursor)).body(), is(secondPages.getFirst()));
+        } finally {
+            lab.process("logging-late").destroy();
+            Eventually.await(Duration.ofSeconds(15), () -> passing("logging-service").size() == 3,
+                             "logging-late deregistered");
+        }
     }
 
     @Test
@@ -299,7 +292,7 @@ class LabEndToEndIT {
     @Order(9)
     void sigtermedLoggingInstanceLeavesRotationBeforeItStopsAndNoRequestFails() throws Exception {
         String victim = passing("logging-service").size() == 2 ? "logging-2" : "logging-3";
-        String id = lab.registration(victim).orElseThrow().id();
+        String id = lab.awaitRegistration(victim).id();
         Process process = lab.process(victim);
         List<URI> facades = facades();
         AtomicBoolean loading = new AtomicBoolean(true);

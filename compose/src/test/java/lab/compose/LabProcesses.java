@@ -113,6 +113,43 @@ final class LabProcesses implements AutoCloseable {
     }
 
     /**
+     * Starts {@code logging} logging, {@code messages} messages and {@code facades} facade instances
+     * ({@code logging-1}, ..., {@code facade-2}) against the agent, each with the environment given
+     * for its service, and waits until all of them pass.
+     *
+     * @param consul      the agent
+     * @param environment extra environment per service ({@code logging}, ...); absent means none
+     */
+    void startServices(ConsulAgent consul, Map<String, Map<String, String>> environment,
+                       int facades, int logging, int messages) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("logging", logging);
+        counts.put("messages", messages);
+        counts.put("facade", facades);
+        counts.forEach((service, count) -> {
+            for (int i = 1; i <= count; i++) {
+                startService(service, service + "-" + i, consul.address(), environment.getOrDefault(service, Map.of()));
+            }
+        });
+        awaitPassing(consul, Duration.ofSeconds(180), facades, logging, messages);
+    }
+
+    /**
+     * A {@code lab_settings} document for a cluster of these members.
+     *
+     * @return JSON text
+     */
+    static String settings(String cluster, List<String> members, String queue, String map) {
+        return """
+                {"cluster_name": "%s",
+                 "queue_name": "%s",
+                 "map_name": "%s",
+                 "hazelcast_members": %s,
+                 "api-endpoints": {"facade": "/facade", "logging": "/logging", "messages": "/messages"}}
+                """.formatted(cluster, queue, map, LabHttp.json(members));
+    }
+
+    /**
      * Waits until Consul lists the given numbers of passing facade, logging and messages instances;
      * the failure message carries every process's log tail.
      */
@@ -172,6 +209,18 @@ final class LabProcesses implements AutoCloseable {
      * @param name process name
      * @return registration, empty while the instance has not registered yet
      */
+    /**
+     * The registration a process logged, waiting for its log line: Consul may list an instance as
+     * passing a moment before the line that says so reaches the log file.
+     *
+     * @param name process name
+     * @return registration
+     */
+    Registration awaitRegistration(String name) {
+        return Eventually.await(Duration.ofSeconds(10), () -> registration(name).orElse(null),
+                                () -> name + " logs its registration" + allLogTails());
+    }
+
     Optional<Registration> registration(String name) {
         Matcher matcher = REGISTERED.matcher(log(name));
         return matcher.find()

@@ -54,13 +54,7 @@ class LabTracingIT {
         lab = new LabProcesses("tracing");
         String cluster = "tracing-" + consul.httpPort();
         List<String> members = lab.startHazelcast(cluster, 1);
-        consul.put("/v1/kv/lab_settings", """
-                {"cluster_name": "%s",
-                 "queue_name": "%s",
-                 "map_name": "%s",
-                 "hazelcast_members": %s,
-                 "api-endpoints": {"facade": "/facade", "logging": "/logging", "messages": "/messages"}}
-                """.formatted(cluster, QUEUE, MAP, json(members)));
+        consul.put("/v1/kv/lab_settings", LabProcesses.settings(cluster, members, QUEUE, MAP));
         Map<String, String> otel = Map.of(
                 "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
                 "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
@@ -68,11 +62,7 @@ class LabTracingIT {
         // Every GET reads the history, so each GET trace has its Hazelcast read span.
         Map<String, String> logging = new java.util.HashMap<>(otel);
         logging.put("HISTORY_STALENESS", "PT0S");
-        lab.startService("logging", "logging-1", consul.address(), logging);
-        lab.startService("logging", "logging-2", consul.address(), logging);
-        lab.startService("messages", "messages-1", consul.address(), otel);
-        lab.startService("facade", "facade-1", consul.address(), otel);
-        lab.awaitPassing(consul, Duration.ofSeconds(120), 1, 2, 1);
+        lab.startServices(consul, Map.of("logging", logging, "messages", otel, "facade", otel), 1, 2, 1);
     }
 
     @AfterAll

@@ -1,7 +1,11 @@
 package lab.runtime;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,39 +58,65 @@ public record LabSettings(String clusterName,
                 config.get("messages_retention").asInt().get());
     }
 
+    private static final String TEXT = "a non-empty string";
+
+    /*
+     * The schema, once: every key the lab reads, what a usable JSON value of it is, and what GET
+     * /settings shows for it. Keys it does not read, like cluster_nodes, may hold anything.
+     */
+    private static final List<Key> SCHEMA = List.of(
+            new Key("cluster_name", TEXT, LabSettings::nonEmptyText, LabSettings::clusterName),
+            new Key("queue_name", TEXT, LabSettings::nonEmptyText, LabSettings::queueName),
+            new Key("map_name", TEXT, LabSettings::nonEmptyText, LabSettings::mapName),
+            new Key("hazelcast_members", "a non-empty list of \"host:port\" strings", LabSettings::members,
+                    LabSettings::hazelcastMembers),
+            new Key("api-endpoints", "an object mapping service names to paths starting with /", LabSettings::paths,
+                    settings -> settings.endpoints().asMap()),
+            new Key("messages_retention", "a whole number from 1 to " + MAX_MESSAGES_RETENTION, LabSettings::retention,
+                    LabSettings::messagesRetention));
+
     /**
-     * Why a {@code lab_settings} document cannot be used, if it cannot: the keys the lab reads must
-     * have the right types (names are non-empty strings, members {@code host:port} strings, endpoints
-     * paths). Keys it does not read, like {@code cluster_nodes}, may hold anything.
+     * Why a {@code lab_settings} document cannot be used, if it cannot: a key the lab reads has a
+     * value of the wrong type or form.
      *
      * @param document parsed JSON object
      * @return the first problem found, or empty
      */
     public static Optional<String> problem(JsonNode document) {
-        for (String name : List.of("cluster_name", "queue_name", "map_name")) {
-            JsonNode value = document.get(name);
-            if (value != null && (!value.isTextual() || value.asText().isBlank())) {
-                return Optional.of(name + " must be a non-empty string");
-            }
-        }
-        JsonNode members = document.get("hazelcast_members");
-        if (members != null && (!members.isArray() || members.isEmpty()
-                || !StreamSupport.stream(members.spliterator(), false)
-                .allMatch(member -> member.isTextual() && member.asText().matches("[^:\\s]+:\\d+")))) {
-            return Optional.of("hazelcast_members must be a non-empty list of \"host:port\" strings");
-        }
-        JsonNode endpoints = document.get("api-endpoints");
-        if (endpoints != null && (!endpoints.isObject()
-                || !StreamSupport.stream(endpoints.spliterator(), false)
-                .allMatch(path -> path.isTextual() && path.asText().startsWith("/")))) {
-            return Optional.of("api-endpoints must map service names to paths starting with /");
-        }
-        JsonNode retention = document.get("messages_retention");
-        if (retention != null && (!retention.canConvertToInt() || !retention.isIntegralNumber()
-                || retention.asInt() < 1 || retention.asInt() > MAX_MESSAGES_RETENTION)) {
-            return Optional.of("messages_retention must be a whole number from 1 to " + MAX_MESSAGES_RETENTION);
-        }
-        return Optional.empty();
+        return SCHEMA.stream()
+                .filter(key -> document.has(key.name()) && !key.usable().test(document.get(key.name())))
+                .map(key -> key.name() + " must be " + key.expected())
+                .findFirst();
+    }
+
+    /**
+     * These settings in {@code lab_settings}' own names and order.
+     *
+     * @return key to value
+     */
+    public Map<String, Object> asDocument() {
+        Map<String, Object> document = new LinkedHashMap<>();
+        SCHEMA.forEach(key -> document.put(key.name(), key.shown().apply(this)));
+        return document;
+    }
+
+    private static boolean nonEmptyText(JsonNode value) {
+        return value.isTextual() && !value.asText().isBlank();
+    }
+
+    private static boolean members(JsonNode value) {
+        return value.isArray() && !value.isEmpty() && StreamSupport.stream(value.spliterator(), false)
+                .allMatch(member -> member.isTextual() && member.asText().matches("[^:\\s]+:\\d+"));
+    }
+
+    private static boolean paths(JsonNode value) {
+        return value.isObject() && StreamSupport.stream(value.spliterator(), false)
+                .allMatch(path -> path.isTextual() && path.asText().startsWith("/"));
+    }
+
+    private static boolean retention(JsonNode value) {
+        return value.isIntegralNumber() && value.canConvertToInt()
+                && value.asInt() >= 1 && value.asInt() <= MAX_MESSAGES_RETENTION;
     }
 
     /**
@@ -117,10 +147,22 @@ public record LabSettings(String clusterName,
      */
     public record ApiEndpoints(String facade, String logging, String messages) {
 
+        Map<String, String> asMap() {
+            Map<String, String> paths = new LinkedHashMap<>();
+            paths.put("facade", facade);
+            paths.put("logging", logging);
+            paths.put("messages", messages);
+            return paths;
+        }
+
         static ApiEndpoints create(Config config) {
             return new ApiEndpoints(config.get("facade").asString().get(),
                                     config.get("logging").asString().get(),
                                     config.get("messages").asString().get());
         }
+    }
+
+    // One key of the schema: its name, what a usable value is (in words and as a test), what GET /settings shows.
+    private record Key(String name, String expected, Predicate<JsonNode> usable, Function<LabSettings, Object> shown) {
     }
 }

@@ -39,19 +39,11 @@ public final class SettingsService implements HttpService {
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        LabSettings current = settings.current();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("instance", instanceId);
         body.put("consul_index", settings.consulIndex());
         body.put("problem", settings.problem().orElse(null));
-        body.put("cluster_name", current.clusterName());
-        body.put("queue_name", current.queueName());
-        body.put("map_name", current.mapName());
-        body.put("hazelcast_members", current.hazelcastMembers());
-        body.put("api-endpoints", Map.of("facade", current.endpoints().facade(),
-                                         "logging", current.endpoints().logging(),
-                                         "messages", current.endpoints().messages()));
-        body.put("messages_retention", current.messagesRetention());
+        body.putAll(settings.current().asDocument());
         res.send(body);
     }
 }

@@ -42,7 +42,8 @@ class LiveSettingsTest {
         settings.onChange(next -> heard.set(next.queueName()));
         put("{\"queue_name\": \"switched\"}");
         Eventually.await(Duration.ofSeconds(5), () -> "switched".equals(settings.current().queueName()), "change applied");
-        assertThat(heard.get(), is("switched"));
+        // Listeners hear of a change right after it is applied, on the watch's thread.
+        Eventually.await(Duration.ofSeconds(5), () -> "switched".equals(heard.get()), "listener told");
         assertThat(settings.current().mapName(), is(LabSettings.defaults().mapName()));
         assertThat(settings.consulIndex(), greaterThan(0L));
     }

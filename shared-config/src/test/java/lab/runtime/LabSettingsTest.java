@@ -1,0 +1,49 @@
+package lab.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+class LabSettingsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theDefaultsTheSchemaAndSettingsOutputNameTheSameKeys() throws Exception {
+        JsonNode defaults = JSON.readTree(LabBootstrap.defaultSettingsDocument());
+        List<String> read = new ArrayList<>();
+        defaults.fieldNames().forEachRemaining(read::add);
+        read.remove("cluster_nodes");
+        assertThat(new ArrayList<>(LabSettings.defaults().asDocument().keySet()), is(read));
+        assertThat(LabSettings.problem(defaults).isPresent(), is(false));
+        JsonNode shown = JSON.valueToTree(LabSettings.defaults().asDocument());
+        JsonNode expected = ((ObjectNode) defaults.deepCopy()).without("cluster_nodes");
+        assertThat(shown, is(expected));
+    }
+
+    @Test
+    void everyKeyIsCheckedAndAnUnreadKeyMayHoldAnything() throws Exception {
+        assertProblem("{\"cluster_name\": \"\"}", "cluster_name must be a non-empty string");
+        assertProblem("{\"queue_name\": 3}", "queue_name must be a non-empty string");
+        assertProblem("{\"map_name\": null}", "map_name must be a non-empty string");
+        assertProblem("{\"hazelcast_members\": [\"no-port\"]}", "hazelcast_members must be a non-empty list of \"host:port\" strings");
+        assertProblem("{\"api-endpoints\": {\"logging\": \"no-slash\"}}",
+                      "api-endpoints must be an object mapping service names to paths starting with /");
+        assertProblem("{\"messages_retention\": 0}", "messages_retention must be a whole number from 1 to 1000000");
+        assertProblem("{\"messages_retention\": 2.5}", "messages_retention must be a whole number from 1 to 1000000");
+        assertProblem("{\"messages_retention\": 1000001}", "messages_retention must be a whole number from 1 to 1000000");
+        assertThat(LabSettings.problem(JSON.readTree("{\"cluster_nodes\": \"anything\", \"messages_retention\": 5}")).isPresent(),
+                   is(false));
+    }
+
+    private static void assertProblem(String document, String problem) throws Exception {
+        assertThat(document, LabSettings.problem(JSON.readTree(document)).orElse("none"), is(problem));
+    }
+}
