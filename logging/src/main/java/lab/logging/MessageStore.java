@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -57,7 +58,9 @@ final class MessageStore {
     // The ringbuffer in use and its capacity, found once per connection: a cluster that restarted
     // whole has forgotten the ringbuffer's configuration.
     private final AtomicReference<History> history = new AtomicReference<>();
-    private volatile NewestPage newest;
+    private final AtomicReference<NewestPage> newest = new AtomicReference<>();
+    // The newest sequence number this instance appended: a newest page older than that is not served.
+    private final AtomicLong appended = new AtomicLong(-1);
 
     private MessageStore(HazelcastInstance hazelcast, Supplier<String> mapName, HistoryConfig config, Spans spans) {
         this.hazelcast = hazelcast;
@@ -66,7 +69,10 @@ final class MessageStore {
         this.spans = spans;
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.CLIENT_CONNECTED) {
+                // Perhaps a cluster that restarted whole: new ringbuffers, sequence numbers from 0.
                 history.set(null);
+                newest.set(null);
+                appended.set(-1);
             }
         });
     }
@@ -93,13 +99,15 @@ final class MessageStore {
      * @return whether it was stored
      */
     boolean storeIfAbsent(Message message) {
+        // The list first: a history that cannot be used must fail the request before the uuid is taken.
+        Ringbuffer<byte[]> ring = history().ring();
         IMap<String, String> map = hazelcast.getMap(mapName.get());
         boolean stored = spans.client("putIfAbsent " + map.getName(), attributes("putIfAbsent", map.getName()),
                                       () -> map.putIfAbsent(message.uuid(), message.msg()) == null);
         if (stored) {
-            Ringbuffer<byte[]> ring = history().ring();
-            spans.client("add " + ring.getName(), attributes("add", ring.getName()), () -> ring.add(json(message)));
-            newest = null;
+            long sequence = spans.client("add " + ring.getName(), attributes("add", ring.getName()),
+                                         () -> ring.add(json(message)));
+            appended.accumulateAndGet(sequence, Math::max);
         }
         return stored;
     }
@@ -118,8 +126,9 @@ final class MessageStore {
             throw Paging.badRequest("cursor belongs to the history " + cursor.get().issuer() + ", not to "
                                             + ring.getName() + " (map_name changed); start a new walk without a cursor");
         }
-        NewestPage cached = newest;
-        if (cursor.isEmpty() && cached != null && cached.serves(ring.getName(), limit, config)) {
+        NewestPage cached = newest.get();
+        if (cursor.isEmpty() && cached != null && cached.serves(ring.getName(), limit, config)
+                && cached.tail() >= appended.get()) {
             return cached.page(limit);
         }
         return spans.client("readMany " + ring.getName(), attributes("readMany", ring.getName()), () -> {
@@ -128,7 +137,10 @@ final class MessageStore {
             Paging.Window window = Paging.window(head, tail, limit, cursor.map(Cursor::position));
             List<byte[]> entries = read(ring, window);
             if (cursor.isEmpty()) {
-                newest = new NewestPage(ring.getName(), head, tail, entries, System.nanoTime());
+                NewestPage read = new NewestPage(ring.getName(), head, tail, entries, System.nanoTime());
+                // A slower read of an older tail never replaces a newer page.
+                newest.accumulateAndGet(read, (old, fresh) -> old == null || !old.ring().equals(fresh.ring())
+                        || fresh.tail() >= old.tail() ? fresh : old);
             }
             return page(ring.getName(), window, entries);
         });
@@ -151,6 +163,11 @@ final class MessageStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading " + ring.getName(), e);
+        }
+        if (read.readCount() > 0 && read.getSequence(0) != window.oldest()) {
+            // Appends elsewhere pushed the page's oldest entries out after the tail was read.
+            throw Paging.gone("the entries after this cursor were dropped by the history's capacity while it was"
+                                      + " read; start a new walk without a cursor");
         }
         List<byte[]> entries = new ArrayList<>(read.readCount());
         for (int i = read.readCount() - 1; i >= 0; i--) {

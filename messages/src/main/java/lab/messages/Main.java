@@ -29,6 +29,7 @@ public final class Main {
         HazelcastConnection hazelcast = lab.hazelcast();
         ReceivedMessages received = ReceivedMessages.create(lab.instanceId(), settings.current().messagesRetention());
         settings.onChange(changed -> received.retain(changed.messagesRetention()));
+        received.retain(settings.current().messagesRetention());  // a change that came before the listener
         QueueConsumer.start(hazelcast.client(), () -> settings.current().queueName(),
                             new QueueTracing.Consumer(lab.serviceName(), lab.instanceId()), QueueTracing.create(telemetry),
                             received);

@@ -65,7 +65,8 @@ public final class BlockingQuery<T> implements AutoCloseable {
         while (open) {
             try {
                 Response<T> response = question.ask(new QueryParams(wait.toSeconds(), index));
-                long returned = Objects.requireNonNullElse(response.getConsulIndex(), 0L);
+                // Consul's advice: an index of 0 (or none) is taken as 1, or every question returns at once.
+                long returned = Math.max(1, Objects.requireNonNullElse(response.getConsulIndex(), 0L));
                 boolean newAgent = returned < index;
                 if (failures > 0) {
                     LOGGER.log(System.Logger.Level.INFO, "Watch on " + name + " resumed");

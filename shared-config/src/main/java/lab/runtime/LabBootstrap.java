@@ -220,9 +220,16 @@ public final class LabBootstrap {
                 })
                 .build();
         Duration drain = config.get("consul.service.drain").as(Duration.class).orElse(Duration.ofSeconds(1));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(server, registration, drain),
-                                                        "shutdown-" + instanceId));
-        return server.start();
+        Thread shutdown = new Thread(() -> shutDown(server, registration, drain), "shutdown-" + instanceId);
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            return server.start();
+        } catch (RuntimeException e) {
+            // Hazelcast's threads would keep a JVM that cannot serve alive, unregistered.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            closeResources();
+            throw e;
+        }
     }
 
     private void shutDown(WebServer server, ConsulRegistration registration, Duration drain) {
@@ -233,6 +240,11 @@ public final class LabBootstrap {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        closeResources();
+        LOGGER.log(System.Logger.Level.INFO, instanceId + " stopped");
+    }
+
+    private void closeResources() {
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();
@@ -240,7 +252,6 @@ public final class LabBootstrap {
                 LOGGER.log(System.Logger.Level.DEBUG, "Closing " + resource + " failed: " + e.getMessage());
             }
         }
-        LOGGER.log(System.Logger.Level.INFO, instanceId + " stopped");
     }
 
     /**

@@ -55,7 +55,16 @@ public record LabSettings(String clusterName,
                 config.get("map_name").asString().get(),
                 config.get("hazelcast_members").asList(String.class).get(),
                 ApiEndpoints.create(config.get("api-endpoints")),
-                config.get("messages_retention").asInt().get());
+                retention(config.get("messages_retention").asInt().get()));
+    }
+
+    // A retention outside the range would break every messages instance, wherever the value came from.
+    private static int retention(int retention) {
+        if (retention < 1 || retention > MAX_MESSAGES_RETENTION) {
+            throw new IllegalArgumentException("messages_retention must be a whole number from 1 to "
+                                                       + MAX_MESSAGES_RETENTION + ", not " + retention);
+        }
+        return retention;
     }
 
     private static final String TEXT = "a non-empty string";

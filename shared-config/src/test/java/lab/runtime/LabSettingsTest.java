@@ -2,14 +2,19 @@ package lab.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class LabSettingsTest {
 
@@ -41,6 +46,16 @@ class LabSettingsTest {
         assertProblem("{\"messages_retention\": 1000001}", "messages_retention must be a whole number from 1 to 1000000");
         assertThat(LabSettings.problem(JSON.readTree("{\"cluster_nodes\": \"anything\", \"messages_retention\": 5}")).isPresent(),
                    is(false));
+    }
+
+    @Test
+    void aRetentionOutOfRangeFromAnySourceIsRefusedWhenRead() {
+        for (String retention : new String[] {"0", "-4", "1000001"}) {
+            Config config = Config.just(ConfigSources.create(Map.of("messages_retention", retention)),
+                                        ConfigSources.classpath(LabSettings.DEFAULTS_RESOURCE));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LabSettings.create(config));
+            assertThat(e.getMessage(), containsString("messages_retention must be a whole number from 1 to 1000000"));
+        }
     }
 
     private static void assertProblem(String document, String problem) throws Exception {
