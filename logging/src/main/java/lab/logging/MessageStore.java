@@ -59,8 +59,6 @@ final class MessageStore {
     // whole has forgotten the ringbuffer's configuration.
     private final AtomicReference<History> history = new AtomicReference<>();
     private final AtomicReference<NewestPage> newest = new AtomicReference<>();
-    // The newest sequence number this instance appended: a newest page older than that is not served.
-    private final AtomicLong appended = new AtomicLong(-1);
 
     private MessageStore(HazelcastInstance hazelcast, Supplier<String> mapName, HistoryConfig config, Spans spans) {
         this.hazelcast = hazelcast;
@@ -72,7 +70,6 @@ final class MessageStore {
                 // Perhaps a cluster that restarted whole: new ringbuffers, sequence numbers from 0.
                 history.set(null);
                 newest.set(null);
-                appended.set(-1);
             }
         });
     }
@@ -100,14 +97,15 @@ final class MessageStore {
      */
     boolean storeIfAbsent(Message message) {
         // The list first: a history that cannot be used must fail the request before the uuid is taken.
-        Ringbuffer<byte[]> ring = history().ring();
+        History current = history();
+        Ringbuffer<byte[]> ring = current.ring();
         IMap<String, String> map = hazelcast.getMap(mapName.get());
         boolean stored = spans.client("putIfAbsent " + map.getName(), attributes("putIfAbsent", map.getName()),
                                       () -> map.putIfAbsent(message.uuid(), message.msg()) == null);
         if (stored) {
             long sequence = spans.client("add " + ring.getName(), attributes("add", ring.getName()),
                                          () -> ring.add(json(message)));
-            appended.accumulateAndGet(sequence, Math::max);
+            current.appended().accumulateAndGet(sequence, Math::max);
         }
         return stored;
     }
@@ -128,7 +126,7 @@ final class MessageStore {
         }
         NewestPage cached = newest.get();
         if (cursor.isEmpty() && cached != null && cached.serves(ring.getName(), limit, config)
-                && cached.tail() >= appended.get()) {
+                && cached.tail() >= current.appended().get()) {
             return cached.page(limit);
         }
         return spans.client("readMany " + ring.getName(), attributes("readMany", ring.getName()), () -> {
@@ -185,7 +183,7 @@ final class MessageStore {
                                                               .setCapacity(config.capacity())
                                                               .setBackupCount(config.backups()));
             Ringbuffer<byte[]> ring = hazelcast.getRingbuffer(name);
-            current = new History(ring, ring.capacity());
+            current = new History(ring, ring.capacity(), new AtomicLong(-1));
             history.set(current);
         }
         return current;
@@ -203,7 +201,9 @@ final class MessageStore {
         }
     }
 
-    private record History(Ringbuffer<byte[]> ring, long capacity) {
+    // One history in use: its ringbuffer, capacity, and the newest sequence number this instance appended
+    // to it (a newest page older than that is not served).
+    private record History(Ringbuffer<byte[]> ring, long capacity, AtomicLong appended) {
     }
 
     /** The newest entries as read at {@code readAt}, newest first. */

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -210,6 +211,22 @@ class LoggingServiceTest {
                          "another instance's message on the newest page after the staleness");
         here.storeIfAbsent(new Message("own-2", "z"));
         assertThat("this instance's own message at once", newestUuid(here), is("own-2"));
+    }
+
+    @Test
+    void appendsToOneHistoryDoNotStopTheNewestPageOfAnotherFromBeingShared() {
+        HistoryConfig config = new HistoryConfig(1_000, 2, Duration.ofSeconds(1));
+        AtomicReference<String> map = new AtomicReference<>("busy-map");
+        MessageStore here = MessageStore.create(CLUSTER.member(), map::get, config, TELEMETRY.openTelemetry());
+        for (int i = 0; i < 5; i++) {
+            here.storeIfAbsent(new Message("busy-" + i, "x"));
+        }
+        map.set("quiet-map");
+        MessageStore there = MessageStore.create(CLUSTER.member(), map::get, config, TELEMETRY.openTelemetry());
+        there.storeIfAbsent(new Message("quiet-1", "y"));
+        assertThat(newestUuid(here), is("quiet-1"));
+        there.storeIfAbsent(new Message("quiet-2", "y"));
+        assertThat("the quiet history's newest page is shared for the staleness", newestUuid(here), is("quiet-1"));
     }
 
     private static String newestUuid(MessageStore store) {

@@ -1,5 +1,6 @@
 package lab.messages;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -20,6 +21,7 @@ final class QueueConsumer {
 
     private static final System.Logger LOGGER = System.getLogger(QueueConsumer.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
     private static final TypeReference<Map<String, String>> ENVELOPE = new TypeReference<>() { };
 
     private final HazelcastInstance hazelcast;
@@ -66,7 +68,7 @@ final class QueueConsumer {
                 if (failures == 1) {
                     LOGGER.log(System.Logger.Level.WARNING, "Cannot poll queue " + name + ": " + e.getMessage());
                 }
-                Backoff.sleep(failures);
+                Backoff.sleep(failures, MAX_PAUSE);
             }
         }
     }

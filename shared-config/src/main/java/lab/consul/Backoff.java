@@ -46,7 +46,19 @@ public final class Backoff {
      * @return {@code false} when interrupted
      */
     public static boolean sleep(int failures) {
-        long max = delay(failures).toMillis();
+        return sleep(failures, MAX);
+    }
+
+    /**
+     * The same back-off with a lower ceiling, for a loop that work waits on (the queue consumer: a
+     * consumer still backing off from its client's start-up must not sleep through the first messages).
+     *
+     * @param failures failures so far, 1 for the first
+     * @param ceiling  longest pause
+     * @return {@code false} when interrupted
+     */
+    public static boolean sleep(int failures, Duration ceiling) {
+        long max = Math.min(delay(failures).toMillis(), ceiling.toMillis());
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(max / 2, max + 1));
             return true;
