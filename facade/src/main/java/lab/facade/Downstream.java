@@ -40,8 +40,8 @@ final class Downstream {
     }
 
     /**
-     * Calls to a service's instances at the path the supplier names now ({@code api-endpoints} in
-     * Consul; a change takes effect with the next call).
+     * Calls to a service's instances at the path the supplier names ({@code api-endpoints}, kept
+     * from start-up by {@code LiveSettings} like the servers' own paths, so callers and servers agree).
      */
     static Downstream create(WebClient http, HealthyInstances instances, Supplier<String> path) {
         return new Downstream(http, instances, path);
