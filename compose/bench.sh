@@ -47,8 +47,32 @@
 set -euo pipefail
 
 BENCH_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-# shellcheck source=compose/local.sh
-source "$BENCH_HOME/local.sh"
+REPO_ROOT="$(dirname "$BENCH_HOME")"
+RUN_DIR="$BENCH_HOME/.run"
+PID_DIR="$RUN_DIR/pids"
+LAB="$BENCH_HOME/local.sh"
+
+# The lab's layout and the java it runs on come from the launcher (local.sh builds what is missing).
+LAB_CONSUL_URL="" LAB_JAVA="" LAB_LOG_DIR="" LAB_INSTANCES=() LAB_FACADE_PORTS=()
+layout="$("$LAB" env)" || { printf 'bench.sh: compose/local.sh env failed\n' >&2; exit 2; }
+eval "$layout"
+CONSUL_URL="$LAB_CONSUL_URL"
+JAVA="$LAB_JAVA"
+LOG_DIR="$LAB_LOG_DIR"
+INSTANCES=("${LAB_INSTANCES[@]}")       # names: logging-8081, ...
+FACADE_PORTS=("${LAB_FACADE_PORTS[@]}")
+TTL_S=5                                   # consul.service.ttl of the instances (the default)
+
+# Pids of the running lab processes, as the launcher knows them; reloaded after every start.
+declare -A PIDS=()
+load_pids() {
+  local name pid
+  PIDS=()
+  while read -r name pid; do PIDS["$name"]="$pid"; done < <("$LAB" pids)
+}
+read_pid() { printf '%s' "${PIDS[$1]:-}"; }
+name_alive() { [[ -n "${PIDS[$1]:-}" ]] && kill -0 "${PIDS[$1]}" 2>/dev/null; }
+port_taken() { [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; }
 
 BENCH_DIR="$RUN_DIR/bench"
 HELPER="$BENCH_HOME/bench/bench.py"
@@ -120,7 +144,7 @@ unmeasured() {
 print_results() {
   local id line
   printf '\n# compose/bench.sh %s on %s: %s cores, java %s, %s s per run, %s pairs\n' \
-    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(hostname)" "$(nproc)" "$(java_major "$JAVA" 2>/dev/null || echo '?')" "$DURATION" "$PAIRS"
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(hostname)" "$(nproc)" "$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n1)" "$DURATION" "$PAIRS"
   for id in "${RESULT_ORDER[@]}"; do
     printf '%s\n' "${RESULT[$id]:-$id not measured (the bench stopped before it) FAIL}"
   done
@@ -163,13 +187,12 @@ REQ_A=0 REQ_B=0
 cpu_snapshot() {
   local name pid stat
   CPU_NOW=()
-  while read -r name; do
-    pid="$(read_pid "$name")"
-    [[ -n "$pid" ]] || continue
+  for name in "${!PIDS[@]}"; do
+    pid="${PIDS[$name]}"
     stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
     stat="${stat##*) }"
     CPU_NOW["$name"]="$(awk '{ print $12 + $13 }' <<<"$stat")"
-  done < <(pid_names)
+  done
 }
 cpu_begin() {
   local k
@@ -281,18 +304,6 @@ jfr_stop() {
 }
 
 # ---- lab -------------------------------------------------------------------------------------
-# Waits until every instance of INSTANCES is passing in Consul.
-wait_lab_passing() {
-  local timeout="$1" module inst ports
-  for module in "${SERVICE_MODULES[@]}"; do
-    ports=()
-    for inst in "${INSTANCES[@]}"; do
-      [[ "$(module_of "$inst")" == "$module" ]] && ports+=("$(port_of "$inst")")
-    done
-    wait_passing_ports "$module" "$timeout" "${ports[@]}" || return 1
-  done
-}
-
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -300,32 +311,24 @@ cleanup() {
   if [[ -n "$SINK_PID" ]]; then kill "$SINK_PID" 2>/dev/null || true; fi
   if ((LAB_STARTED == 1)); then
     log "stopping the lab (compose/local.sh down)"
-    "$BENCH_HOME/local.sh" down >>"$BENCH_DIR/down.log" 2>&1 || log "local.sh down failed (see $BENCH_DIR/down.log)"
+    "$LAB" down >>"$BENCH_DIR/down.log" 2>&1 || log "local.sh down failed (see $BENCH_DIR/down.log)"
   fi
   exit "$rc"
 }
 
 preflight() {
-  local tool module missing=() port
+  local tool port
   for tool in wrk curl python3 ss; do
     command -v "$tool" >/dev/null 2>&1 || { printf 'bench.sh: %s is required\n' "$tool" >&2; exit 2; }
   done
-  find_java
-  for module in "${SERVICE_MODULES[@]}"; do
-    [[ -f "$(jar_of "$module")" ]] || missing+=("$module")
-  done
-  if ((${#missing[@]} > 0)) || [[ ! -d "$REPO_ROOT/shared-config/target/classes" ]]; then
-    log "building the jars: mvn -B -q -o -DskipTests package"
-    (cd "$REPO_ROOT" && mvn -B -q -o -DskipTests package) >"$BENCH_DIR/build.log" 2>&1 \
-      || { printf 'bench.sh: build failed (%s)\n' "$BENCH_DIR/build.log" >&2; exit 2; }
-  fi
+  load_pids
   if name_alive consul; then
     printf 'bench.sh: a lab is running (compose/local.sh up); the bench starts its own: compose/local.sh down first\n' >&2
     exit 2
   fi
   for port in "$SINK_PORT" "$R2_ON" "$R2_OFF"; do
-    if [[ -n "$(port_holder "$port")" ]]; then
-      printf 'bench.sh: port %s is taken (by %s)\n' "$port" "$(port_holder "$port")" >&2
+    if port_taken "$port"; then
+      printf 'bench.sh: port %s is taken (ss -ltnp shows by whom)\n' "$port" >&2
       exit 2
     fi
   done
@@ -336,7 +339,8 @@ start_lab() {
   while read -r var; do unset "$var"; done < <(compgen -e | grep '^OTEL_' || true)
   log "starting the lab: compose/local.sh up (log $BENCH_DIR/up.log)"
   LAB_STARTED=1
-  "$BENCH_HOME/local.sh" up >"$BENCH_DIR/up.log" 2>&1 || { tail -n 20 "$BENCH_DIR/up.log" >&2; log "local.sh up failed"; exit 2; }
+  "$LAB" up >"$BENCH_DIR/up.log" 2>&1 || { tail -n 20 "$BENCH_DIR/up.log" >&2; log "local.sh up failed"; exit 2; }
+  load_pids
   log "$(grep 'all .* instances passing' "$BENCH_DIR/up.log" || echo 'lab is up')"
   python3 "$HELPER" seed "$SEED_MESSAGES" "${FACADE_PORTS[@]}" >"$BENCH_DIR/seed.log" 2>&1 \
     || { log "seeding $SEED_MESSAGES messages failed: $(tail -n1 "$BENCH_DIR/seed.log")"; exit 2; }
@@ -347,7 +351,7 @@ start_sink() {
   python3 "$HELPER" sink "$SINK_PORT" "$BENCH_DIR/sink.json" >"$BENCH_DIR/sink.log" 2>&1 &
   SINK_PID=$!
   local deadline=$((SECONDS + 10))
-  until [[ -n "$(port_holder "$SINK_PORT")" ]]; do
+  until port_taken "$SINK_PORT"; do
     ((SECONDS < deadline)) || { log "the OTLP sink did not start ($BENCH_DIR/sink.log)"; exit 2; }
     sleep 0.1
   done
@@ -382,7 +386,7 @@ r1_paused() {
   PAUSED_PID=""
   # The TTL checks expired while Consul stood still: wait until the heartbeats made them pass again.
   sleep 2
-  wait_lab_passing 30 || { log "the lab did not pass again after Consul resumed"; return 1; }
+  "$LAB" await 30 >>"$BENCH_DIR/await.log" 2>&1 || { log "the lab did not pass again after Consul resumed"; return 1; }
   sleep 1
   return "$rc"
 }
@@ -412,19 +416,14 @@ r2_on() { run_wrk "http://127.0.0.1:$R2_ON/facade" post-form "$CONNS" "$DURATION
 r2() {
   local text="POST /facade throughput with tracing on / off" r lo hi a b s0 s1 bytes0 bytes1
   log "R2: $text (facade :$R2_ON always_on + OTLP to :$SINK_PORT, facade :$R2_OFF OTEL_SDK_DISABLED=true)"
-  (
-    export OTEL_TRACES_SAMPLER=always_on OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT"
-    start_instance facade "$R2_ON" "facade-$R2_ON"
-  )
-  (
-    export OTEL_SDK_DISABLED=true
-    start_instance facade "$R2_OFF" "facade-$R2_OFF"
-  )
-  if ! wait_passing_ports facade 120 "$R2_ON" "$R2_OFF"; then
-    unmeasured R2 "$text" "facades :$R2_ON/:$R2_OFF did not pass, logs $LOG_DIR/facade-$R2_ON.log"
-    stop_tier "R2 facades" "facade-$R2_ON" "facade-$R2_OFF" >&2
+  if ! OTEL_TRACES_SAMPLER=always_on OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$SINK_PORT" \
+      "$LAB" start "facade-$R2_ON" facade "$R2_ON" >>"$BENCH_DIR/r2-start.log" 2>&1 \
+    || ! OTEL_SDK_DISABLED=true "$LAB" start "facade-$R2_OFF" facade "$R2_OFF" >>"$BENCH_DIR/r2-start.log" 2>&1; then
+    unmeasured R2 "$text" "facades :$R2_ON/:$R2_OFF did not pass, see $BENCH_DIR/r2-start.log"
+    "$LAB" stop "facade-$R2_ON" "facade-$R2_OFF" >&2
     return 0
   fi
+  load_pids
   local _
   for _ in 1 2 3; do
     run_wrk "http://127.0.0.1:$R2_OFF/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
@@ -435,12 +434,13 @@ r2() {
   if ! interleave r2_off r2_on; then
     jfr_stop R2
     unmeasured R2 "$text" "a run failed, see $BENCH_DIR"
-    stop_tier "R2 facades" "facade-$R2_ON" "facade-$R2_OFF" >&2
+    "$LAB" stop "facade-$R2_ON" "facade-$R2_OFF" >&2
     return 0
   fi
   jfr_stop R2
   read -r s1 bytes1 < <(sink_requests)
-  stop_tier "R2 facades" "facade-$R2_ON" "facade-$R2_OFF" >&2
+  "$LAB" stop "facade-$R2_ON" "facade-$R2_OFF" >&2
+  load_pids
   if ((s1 <= s0)); then
     unmeasured R2 "$text" "no span export reached the OTLP sink on :$SINK_PORT"
     return 0
@@ -477,7 +477,7 @@ r3() {
 r4() {
   local text="lab_settings queue_name change -> all 7 instances report it, max of $KV_CHANGES" ports=() inst out
   log "R4: $text"
-  for inst in "${INSTANCES[@]}"; do ports+=("$(port_of "$inst")"); done
+  for inst in "${INSTANCES[@]}"; do ports+=("${inst##*-}"); done
   if ! out="$(python3 "$HELPER" kv-change "$CONSUL_URL" "$KV_CHANGES" "${ports[@]}" 2>&1)"; then
     unmeasured R4 "$text" "$(tail -n1 <<<"$out")"
     return 0
@@ -518,14 +518,15 @@ r5() {
     errors=$((errors + e))
   done
   log "restarting $R5_VICTIM (compose/local.sh restart)"
-  "$BENCH_HOME/local.sh" restart "$R5_VICTIM" >>"$BENCH_DIR/restart.log" 2>&1 \
+  "$LAB" restart "$R5_VICTIM" >>"$BENCH_DIR/restart.log" 2>&1 \
     || log "could not restart $R5_VICTIM (see $BENCH_DIR/restart.log)"
+  load_pids
   dropped="$(kv dropped_ms "$out")"
   if ((rc != 0)) || [[ -z "$dropped" ]]; then
     unmeasured R5 "$text" "$(tail -n1 <<<"$out"); wrk: ${outs[*]}"
     return 0
   fi
-  result R5 "$text" "$(awk -v m="$dropped" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" "$DEMO_TTL_S" \
+  result R5 "$text" "$(awk -v m="$dropped" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" "$TTL_S" \
     "s; $errors errors in $requests GET/POST through both facades over $R5_SECONDS s around the kill" "$errors"
 }
 
@@ -533,9 +534,11 @@ r5() {
 r6_start() {
   local text="fresh logging instance (--port 0): process start -> passing in Consul, max of $R6_RUNS" out max
   log "R6a: $text"
-  if ! out="$(CONSUL_HTTP_ADDR="$CONSUL_HOST:$CONSUL_HTTP_PORT" python3 "$HELPER" start-to-passing "$CONSUL_URL" \
+  local command=()
+  mapfile -t command < <("$LAB" command logging 0)
+  if ! out="$(CONSUL_HTTP_ADDR="${CONSUL_URL#http://}" python3 "$HELPER" start-to-passing "$CONSUL_URL" \
       logging-service "$R6_RUNS" "$PID_DIR/logging-extra.pid" "$LOG_DIR/logging-extra.log" \
-      -- "$JAVA" "${JVM_OPENS[@]}" "$JVM_HEAP" -jar "$(jar_of logging)" --port 0 2>&1)"; then
+      -- "${command[@]}" 2>&1)"; then
     unmeasured R6a "$text" "$(tail -n1 <<<"$out")"
     return 0
   fi
@@ -547,7 +550,7 @@ r6_start() {
 r6_rss() {
   local text="RSS per instance, max of ${#INSTANCES[@]} after all the load" inst name pid kb max=0 each=()
   for inst in "${INSTANCES[@]}"; do
-    name="$(instance_name "$inst")"
+    name="$inst"
     pid="$(read_pid "$name")"
     kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
     if [[ -z "$kb" ]]; then
@@ -627,7 +630,7 @@ r7() {
 # ---- R8-R11: reads as the history grows --------------------------------------------------------
 lab_ports() {
   local inst
-  for inst in "${INSTANCES[@]}"; do printf '%s\n' "$(port_of "$inst")"; done
+  for inst in "${INSTANCES[@]}"; do printf '%s\n' "${inst##*-}"; done
 }
 
 # set_setting KEY JSON: lab_settings' KEY := JSON, returns once all 7 instances report it.
@@ -657,7 +660,7 @@ heap_after_gc() {
   local inst name pid used max=0 each=() jcmd
   jcmd="$(dirname "$JAVA")/jcmd"
   for inst in "${INSTANCES[@]}"; do
-    name="$(instance_name "$inst")"
+    name="$inst"
     pid="$(read_pid "$name")"
     "$jcmd" "$pid" GC.run >/dev/null 2>&1 || return 1
     used="$("$jcmd" "$pid" GC.heap_info 2>/dev/null | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n1)"
@@ -781,6 +784,4 @@ bench_main() {
   return "$UNMEASURED"
 }
 
-if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
-  bench_main "$@"
-fi
+bench_main "$@"

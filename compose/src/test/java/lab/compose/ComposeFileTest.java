@@ -113,6 +113,17 @@ class ComposeFileTest {
     }
 
     @Test
+    void imageRunsWithTheJvmFlagsTheBuildWroteForTheLauncher() {
+        String dockerfile = read(REPO.resolve("compose/Dockerfile"));
+        assertThat(dockerfile, containsString(
+                "COPY --from=build /src/compose/launcher/target/classes/lab/launcher/jvm.options /app/jvm.options"));
+        assertThat(dockerfile, containsString("ENTRYPOINT [\"java\", \"@/app/jvm.options\", \"-jar\""));
+        assertThat("the flags are written once, in the parent pom", dockerfile, not(containsString("--add-opens")));
+        assertThat(Files.isRegularFile(REPO.resolve("compose/launcher/target/classes/lab/launcher/jvm.options")), is(true));
+        assertThat(lab.launcher.LabJvm.options(), hasItems("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx256m"));
+    }
+
+    @Test
     void labServicesStartAfterTheSeedAndTheCluster() {
         for (String name : LAB_SERVICES) {
             Map<String, Object> dependsOn = map(service(name).get("depends_on"));

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import lab.runtime.Cursor;
 import lab.runtime.Page;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
+import lab.launcher.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -293,7 +293,7 @@ class LabEndToEndIT {
     void sigtermedLoggingInstanceLeavesRotationBeforeItStopsAndNoRequestFails() throws Exception {
         String victim = passing("logging-service").size() == 2 ? "logging-2" : "logging-3";
         String id = lab.awaitRegistration(victim).id();
-        Process process = lab.process(victim);
+        ProcessHandle process = lab.process(victim);
         List<URI> facades = facades();
         AtomicBoolean loading = new AtomicBoolean(true);
         AtomicInteger requests = new AtomicInteger();
@@ -337,11 +337,11 @@ class LabEndToEndIT {
 
     @Test
     @Order(10)
-    void sigtermedFacadeDeregistersAtOnce() throws InterruptedException {
-        Process facade = lab.process("facade-2");
+    void sigtermedFacadeDeregistersAtOnce() throws Exception {
+        ProcessHandle facade = lab.process("facade-2");
         int before = passing("facade-service").size();
         facade.destroy();
-        assertThat("facade exits on SIGTERM", facade.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), is(true));
+        facade.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS); // the facade exits on SIGTERM
         assertThat(read(consul.get("/v1/catalog/service/facade-service")).size(), is(before - 1));
     }
 

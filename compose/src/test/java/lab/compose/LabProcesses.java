@@ -1,57 +1,41 @@
 package lab.compose;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
+import lab.launcher.Eventually;
+import lab.launcher.LabJvm;
+import lab.launcher.Supervisor;
 import lab.testing.FreePorts;
 
 /**
- * The lab as separate processes: Hazelcast members and service instances started from the built
- * jars, each with its own log file, all stopped at the end.
+ * The lab as separate processes, started as {@code compose/local.sh} starts them (the launcher's
+ * {@link Supervisor} and {@link LabJvm}): Hazelcast members and service instances from the built
+ * jars, each with its own log file, all stopped at the end. The tests' JVMs are small and skip
+ * the optimising compiler: they start faster on two cores and serve little traffic.
  */
 final class LabProcesses implements AutoCloseable {
 
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-    private static final List<String> JVM_FLAGS = List.of(
-            "-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "--add-modules", "java.se",
-            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-            "-Dhazelcast.phone.home.enabled=false",
-            "-Dhazelcast.health.monitoring.level=OFF");
+    private static final List<String> TEST_JVM = List.of("-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     // What Registrar logs once the instance is in Consul: "Registered <id> at <host>:<port> (TTL ...)".
     private static final Pattern REGISTERED = Pattern.compile("Registered (\\S+) at (\\S+):(\\d+) ");
 
-    private final Path logs;
-    private final Map<String, Process> processes = new LinkedHashMap<>();
-    private final Set<String> paused = new HashSet<>();
+    private final Supervisor processes;
 
     LabProcesses(String name) {
-        try {
-            this.logs = Files.createDirectories(REPO.resolve("compose/target/lab-logs/" + name));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.processes = Supervisor.owning(REPO.resolve("compose/target/lab-logs/" + name));
     }
 
     /**
@@ -75,19 +59,11 @@ final class LabProcesses implements AutoCloseable {
             members.add("127.0.0.1:" + FreePorts.next());
         }
         for (int i = 0; i < size; i++) {
-            List<String> command = new ArrayList<>(List.of(JAVA));
-            command.addAll(JVM_FLAGS);
-            command.addAll(List.of("-Dhazelcast.socket.bind.any=false", "-Dhazelcast.partition.count=23",
-                                   "-cp", hazelcastJar().toString(), "com.hazelcast.core.server.HazelcastMemberStarter"));
             Map<String, String> env = new LinkedHashMap<>(environment);
-            env.putAll(Map.of(
-                    "HZ_CLUSTERNAME", clusterName,
-                    "HZ_NETWORK_PORT_PORT", members.get(i).split(":")[1],
-                    "HZ_NETWORK_PORT_AUTOINCREMENT", "false",
-                    "HZ_NETWORK_JOIN_MULTICAST_ENABLED", "false",
-                    "HZ_NETWORK_JOIN_TCPIP_ENABLED", "true",
-                    "HZ_NETWORK_JOIN_TCPIP_MEMBERS", String.join(",", members)));
-            start("hazelcast-" + (i + 1), command, env);
+            env.putAll(LabJvm.memberEnvironment(clusterName, members.get(i), members));
+            List<String> jvm = new ArrayList<>(TEST_JVM);
+            jvm.add("-Dhazelcast.partition.count=23");
+            processes.start("hazelcast-" + (i + 1), LabJvm.member(hazelcastJar(), jvm), env);
         }
         return members;
     }
@@ -104,12 +80,9 @@ final class LabProcesses implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn verify from the repository root");
         }
-        List<String> command = new ArrayList<>(List.of(JAVA));
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-jar", jar.toString(), "--port", "0"));
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("CONSUL_HTTP_ADDR", consulAddress);
-        start(name, command, env);
+        processes.start(name, LabJvm.service(jar, 0, TEST_JVM), env);
     }
 
     /**
@@ -162,8 +135,8 @@ final class LabProcesses implements AutoCloseable {
                                  + " messages instances passing in Consul" + allLogTails());
     }
 
-    Process process(String name) {
-        return processes.get(name);
+    ProcessHandle process(String name) {
+        return processes.process(name).orElseThrow(() -> new IllegalStateException(name + " is not running"));
     }
 
     /**
@@ -171,44 +144,23 @@ final class LabProcesses implements AutoCloseable {
      * goodbye. Returns when all of them are gone.
      */
     void kill(String... names) {
-        for (String name : names) {
-            paused.remove(name);
-            processes.get(name).destroyForcibly();
-        }
-        for (String name : names) {
-            try {
-                if (!processes.get(name).waitFor(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException(name + " survived SIGKILL");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        processes.kill(names);
     }
 
     /**
      * {@code kill -STOP}: the process freezes (no heartbeat, no polls, no answers) until {@link #resume}.
      */
     void pause(String name) {
-        signal(name, "-STOP");
-        paused.add(name);
+        processes.pause(name);
     }
 
     /**
      * {@code kill -CONT}: a paused process runs on where it stopped.
      */
     void resume(String name) {
-        signal(name, "-CONT");
-        paused.remove(name);
+        processes.resume(name);
     }
 
-    /**
-     * The Consul service id and base URI the instance logged when it registered, once it has.
-     *
-     * @param name process name
-     * @return registration, empty while the instance has not registered yet
-     */
     /**
      * The registration a process logged, waiting for its log line: Consul may list an instance as
      * passing a moment before the line that says so reaches the log file.
@@ -233,86 +185,30 @@ final class LabProcesses implements AutoCloseable {
      * A process's whole log so far.
      */
     String log(String name) {
-        try {
-            return Files.readString(logs.resolve(name + ".log"));
-        } catch (IOException e) {
-            return "";
-        }
+        return processes.logText(name);
     }
 
     /**
-     * Names of the processes that are alive now, in start order.
+     * Names of the processes that are alive now.
      */
     List<String> alive() {
-        return processes.entrySet().stream().filter(entry -> entry.getValue().isAlive()).map(Map.Entry::getKey).toList();
+        return processes.names().stream().filter(processes::alive).toList();
     }
 
     /**
      * The last lines of a process's log, for failure messages.
      */
     String logTail(String name) {
-        try {
-            List<String> lines = Files.readAllLines(logs.resolve(name + ".log"));
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return processes.logTail(name, 40);
     }
 
     String allLogTails() {
-        StringBuilder all = new StringBuilder();
-        processes.keySet().forEach(name -> all.append("\n--- ").append(name).append(" ---\n").append(logTail(name)));
-        return all.toString();
+        return processes.logTails();
     }
 
     @Override
     public void close() {
-        // A stopped process would not act on SIGTERM before the 10 s are up.
-        List.copyOf(paused).forEach(name -> {
-            try {
-                resume(name);
-            } catch (RuntimeException e) {
-                // gone already
-            }
-        });
-        processes.values().forEach(Process::destroy);
-        processes.values().forEach(process -> {
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-    }
-
-    private void signal(String name, String signal) {
-        long pid = processes.get(name).pid();
-        try {
-            Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).redirectErrorStream(true).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill " + signal + " " + pid + " (" + name + ") failed: "
-                                                        + new String(kill.getInputStream().readAllBytes()));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot run kill: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void start(String name, List<String> command, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(logs.resolve(name + ".log").toFile());
-        builder.environment().putAll(environment);
-        try {
-            processes.put(name, builder.start());
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + name + ": " + e.getMessage(), e);
-        }
+        processes.close();
     }
 
     /**

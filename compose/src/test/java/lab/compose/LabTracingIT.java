@@ -15,7 +15,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import lab.compose.OtlpReceiver.ReceivedSpan;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
+import lab.launcher.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

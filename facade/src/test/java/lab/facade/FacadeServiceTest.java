@@ -37,7 +37,7 @@ import lab.runtime.Cursor;
 import lab.runtime.JsonErrors;
 import lab.runtime.Page;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
+import lab.launcher.Eventually;
 import lab.testing.FreePorts;
 import lab.testing.HazelcastCluster;
 import org.junit.jupiter.api.AfterAll;

@@ -9,7 +9,7 @@ import lab.runtime.HazelcastConnection;
 import lab.runtime.LabBootstrap;
 import lab.runtime.LabSettings;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
+import lab.launcher.Eventually;
 import lab.testing.HazelcastCluster;
 import org.junit.jupiter.api.Test;
 

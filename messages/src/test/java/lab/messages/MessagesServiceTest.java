@@ -17,7 +17,7 @@ import lab.observability.testing.InMemoryTelemetry;
 import lab.runtime.Cursor;
 import lab.runtime.JsonErrors;
 import lab.runtime.Page;
-import lab.testing.Eventually;
+import lab.launcher.Eventually;
 import lab.testing.HazelcastCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,8 @@ import org.apache.http.impl.client.HttpClientBuilder;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 
 /**
- * Builds ecwid {@link ConsulClient}s on an HTTP client of our own: a small pool, timeouts that
+ * Builds ecwid {@link ConsulClient}s on an HTTP client of our own (a {@link ConsulConnection}, which
+ * its owner closes): a small pool, timeouts that
  * fit blocking queries, one retry for stale keep-alive connections, and the ACL token only ever in
  * the {@code X-Consul-Token} header.
  */
@@ -45,7 +46,7 @@ public final class ConsulClients {
      * @param endpoint agent to talk to
      * @return client
      */
-    public static ConsulClient create(ConsulEndpoint endpoint) {
+    public static ConsulConnection create(ConsulEndpoint endpoint) {
         return create(endpoint, Duration.ofSeconds(5), 8);
     }
 
@@ -56,11 +57,11 @@ public final class ConsulClients {
      * @param endpoint agent to talk to
      * @return client
      */
-    public static ConsulClient forWatches(ConsulEndpoint endpoint) {
+    public static ConsulConnection forWatches(ConsulEndpoint endpoint) {
         return create(endpoint, MAX_WAIT.plus(MAX_WAIT.dividedBy(16)).plusSeconds(3), 8);
     }
 
-    private static ConsulClient create(ConsulEndpoint endpoint, Duration readTimeout, int connections) {
+    private static ConsulConnection create(ConsulEndpoint endpoint, Duration readTimeout, int connections) {
         PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
         pool.setMaxTotal(connections);
         pool.setDefaultMaxPerRoute(connections);
@@ -83,7 +84,7 @@ public final class ConsulClients {
                 .setPort(endpoint.uri().getPort())
                 .setHttpClient(http)
                 .build();
-        return new ConsulClient(raw);
+        return new ConsulConnection(raw, http);
     }
 
     /*

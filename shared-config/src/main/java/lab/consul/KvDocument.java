@@ -2,7 +2,6 @@ package lab.consul;
 
 import java.util.function.UnaryOperator;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,15 +12,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A JSON document in one Consul KV key, changed by read-modify-write with check-and-set: writers
  * that race each retry on the fresh value, so none loses another's change.
  */
-public final class KvDocument {
+public final class KvDocument implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ATTEMPTS = 50;
 
-    private final ConsulClient client;
+    private final ConsulConnection client;
     private final String key;
 
-    private KvDocument(ConsulClient client, String key) {
+    private KvDocument(ConsulConnection client, String key) {
         this.client = client;
         this.key = key;
     }
@@ -73,5 +72,13 @@ public final class KvDocument {
             // fall through: a broken document is not ours to overwrite
         }
         throw new IllegalStateException(key + " does not hold a JSON object; not changing it");
+    }
+
+    /**
+     * Closes its Consul connection.
+     */
+    @Override
+    public void close() {
+        client.close();
     }
 }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -25,6 +24,7 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import lab.consul.Backoff;
 import lab.consul.ConsulClients;
+import lab.consul.ConsulConnection;
 import lab.consul.ConsulEndpoint;
 import lab.consul.KvDocument;
 import lab.consul.config.ConsulConfigSource;
@@ -49,7 +49,7 @@ public final class LabBootstrap {
     private final String serviceName;
     private final String instanceId;
     private final ConsulEndpoint endpoint;
-    private final ConsulClient client;
+    private final ConsulConnection client;
     private final ConsulConfigSource settingsSource;
     private final Config config;
     private final LiveSettings settings;
@@ -252,15 +252,20 @@ public final class LabBootstrap {
                 LOGGER.log(System.Logger.Level.DEBUG, "Closing " + resource + " failed: " + e.getMessage());
             }
         }
+        // after the heartbeat, the deregistration and every watch: all of them used it
+        client.close();
     }
 
     /**
-     * The {@code lab_settings} document, for read-modify-write with check-and-set.
+     * The {@code lab_settings} document, for read-modify-write with check-and-set; closed when the
+     * server stops.
      *
      * @return the KV document
      */
     public KvDocument settingsDocument() {
-        return KvDocument.create(endpoint, LabSettings.KEY);
+        KvDocument document = KvDocument.create(endpoint, LabSettings.KEY);
+        resources.add(document);
+        return document;
     }
 
     /**

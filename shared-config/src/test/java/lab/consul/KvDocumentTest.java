@@ -7,26 +7,16 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lab.testing.ConsulAgent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 class KvDocumentTest {
 
-    private static ConsulAgent agent;
-
-    @BeforeAll
-    static void startConsul() {
-        agent = ConsulAgent.start();
-    }
-
-    @AfterAll
-    static void stopConsul() {
-        agent.close();
-    }
+    @RegisterExtension
+    static final ConsulAgent agent = ConsulAgent.perClass();
 
     @Test
     void concurrentWritersNeverLoseEachOthersChanges() throws Exception {

@@ -14,10 +14,11 @@ import io.helidon.webserver.WebServer;
 import lab.consul.ConsulEndpoint;
 import lab.consul.discovery.HealthyInstances;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
+import lab.launcher.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -49,11 +50,11 @@ class AclTest {
         }
     };
 
-    private static ConsulAgent agent;
+    @RegisterExtension
+    static final ConsulAgent agent = ConsulAgent.perClassWithAcl(TOKEN);
 
     @BeforeAll
-    static void startConsulWithAcls() {
-        agent = ConsulAgent.startWithAcl(TOKEN);
+    static void captureEveryLog() {
         CAPTURE.setLevel(Level.ALL);
         for (String name : List.of("", "lab", "com.ecwid.consul", "org.apache.http")) {
             Logger.getLogger(name).setLevel(Level.ALL);
@@ -62,13 +63,12 @@ class AclTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void restoreLogLevels() {
         Logger.getLogger("").removeHandler(CAPTURE);
         for (String name : List.of("", "lab", "com.ecwid.consul", "org.apache.http")) {
             Logger.getLogger(name).setLevel(null);
         }
         Logger.getLogger("").setLevel(Level.INFO);
-        agent.close();
     }
 
     @Test

@@ -9,7 +9,7 @@ import io.helidon.config.ConfigSources;
 import io.helidon.health.HealthCheckResponse;
 import lab.consul.discovery.HealthTtl;
 import lab.consul.discovery.TtlStatus;
-import lab.testing.Eventually;
+import lab.launcher.Eventually;
 import lab.testing.HazelcastCluster;
 import org.junit.jupiter.api.Test;
 

@@ -2,9 +2,8 @@ package lab.runtime;
 
 import lab.consul.ConsulEndpoint;
 import lab.testing.ConsulAgent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -12,17 +11,8 @@ import static org.hamcrest.Matchers.is;
 
 class LabBootstrapTest {
 
-    private static ConsulAgent agent;
-
-    @BeforeAll
-    static void startConsul() {
-        agent = ConsulAgent.start();
-    }
-
-    @AfterAll
-    static void stopConsul() {
-        agent.close();
-    }
+    @RegisterExtension
+    static final ConsulAgent agent = ConsulAgent.perClass();
 
     @Test
     void seedsTheDefaultsOnceAndNeverOverwrites() {

@@ -5,11 +5,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.health.HealthCheckResponse;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import lab.launcher.Eventually;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -18,17 +17,8 @@ import static org.hamcrest.Matchers.is;
 
 class LiveSettingsTest {
 
-    private static ConsulAgent agent;
-
-    @BeforeAll
-    static void startConsul() {
-        agent = ConsulAgent.start();
-    }
-
-    @AfterAll
-    static void stopConsul() {
-        agent.close();
-    }
+    @RegisterExtension
+    static final ConsulAgent agent = ConsulAgent.perClass();
 
     @BeforeEach
     void startFromTheDefaults() {

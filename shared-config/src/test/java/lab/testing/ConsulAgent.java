@@ -2,38 +2,35 @@ package lab.testing;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
+import lab.consul.ConsulClients;
+import lab.consul.ConsulConnection;
 import lab.consul.ConsulEndpoint;
+import lab.launcher.ConsulDevAgent;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real {@code consul agent -dev} on free ports, for tests. The binary is {@code $CONSUL_BIN},
- * {@code consul} on the PATH, or the copy {@code compose/install-consul.sh} puts in
- * {@code .tools/bin}. A missing binary fails the test with instructions; it never skips it.
+ * A real {@code consul agent -dev} on free ports, for tests, started as the launcher starts the
+ * lab's ({@link ConsulDevAgent}). A missing binary fails the test with instructions; it never
+ * skips it.
  */
-public final class ConsulAgent implements AutoCloseable {
+public final class ConsulAgent implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    private final Path binary;
     private final Path dataLog;
     private final int httpPort;
     private final List<String> extraArgs;
     private final String token;
     private Process process;
+    private ConsulConnection client;
 
-    private ConsulAgent(Path binary, Path dataLog, int httpPort, List<String> extraArgs, String token) {
-        this.binary = binary;
+    private ConsulAgent(Path dataLog, int httpPort, List<String> extraArgs, String token) {
         this.dataLog = dataLog;
         this.httpPort = httpPort;
         this.extraArgs = extraArgs;
@@ -47,6 +44,36 @@ public final class ConsulAgent implements AutoCloseable {
      */
     public static ConsulAgent start() {
         return start(List.of());
+    }
+
+    /**
+     * A dev agent for one test class, started before its tests and stopped after them:
+     * {@code @RegisterExtension static final ConsulAgent agent = ConsulAgent.perClass();}
+     *
+     * @return agent, not started yet
+     */
+    public static ConsulAgent perClass() {
+        return create(List.of(), null);
+    }
+
+    /**
+     * As {@link #perClass()}, with ACLs on as {@link #startWithAcl(String)} has them.
+     *
+     * @param masterToken the bootstrap ("master") token, also the agent's own token
+     * @return agent, not started yet
+     */
+    public static ConsulAgent perClassWithAcl(String masterToken) {
+        return create(List.of("-config-file=" + aclConfig(masterToken)), masterToken);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        launch();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /**
@@ -67,6 +94,10 @@ public final class ConsulAgent implements AutoCloseable {
      * @return running agent
      */
     public static ConsulAgent startWithAcl(String masterToken) {
+        return start(List.of("-config-file=" + aclConfig(masterToken)), masterToken);
+    }
+
+    private static Path aclConfig(String masterToken) {
         try {
             Path config = Files.createTempFile("consul-acl", ".hcl");
             Files.writeString(config, """
@@ -80,18 +111,21 @@ public final class ConsulAgent implements AutoCloseable {
                       }
                     }
                     """.formatted(masterToken));
-            return start(List.of("-config-file=" + config), masterToken);
+            return config;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static ConsulAgent start(List<String> extraArgs, String token) {
+        ConsulAgent agent = create(extraArgs, token);
+        agent.launch();
+        return agent;
+    }
+
+    private static ConsulAgent create(List<String> extraArgs, String token) {
         try {
-            ConsulAgent agent = new ConsulAgent(binary(), Files.createTempFile("consul-agent", ".log"),
-                                                FreePorts.next(), extraArgs, token);
-            agent.launch();
-            return agent;
+            return new ConsulAgent(Files.createTempFile("consul-agent", ".log"), FreePorts.next(), extraArgs, token);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -104,6 +138,18 @@ public final class ConsulAgent implements AutoCloseable {
      */
     public ConsulEndpoint endpoint() {
         return token == null ? ConsulEndpoint.local(httpPort) : ConsulEndpoint.local(httpPort).withToken(token);
+    }
+
+    /**
+     * An ecwid client of this agent (with its token, if any), closed with the agent.
+     *
+     * @return client
+     */
+    public synchronized ConsulConnection client() {
+        if (client == null) {
+            client = ConsulClients.create(endpoint());
+        }
+        return client;
     }
 
     /**
@@ -155,7 +201,7 @@ public final class ConsulAgent implements AutoCloseable {
      * @return response body
      */
     public String get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return ConsulDevAgent.get(uri(""), path, token);
     }
 
     /**
@@ -166,7 +212,7 @@ public final class ConsulAgent implements AutoCloseable {
      * @return response body
      */
     public String put(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)));
+        return ConsulDevAgent.put(uri(""), path, body, token);
     }
 
     /**
@@ -183,7 +229,11 @@ public final class ConsulAgent implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
         stop();
     }
 
@@ -191,74 +241,17 @@ public final class ConsulAgent implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 
-    private String send(HttpRequest.Builder request) {
-        try {
-            if (token != null) {
-                request.header("X-Consul-Token", token);
-            }
-            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(15)).build(),
-                                                      HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException("Consul answered " + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new IllegalStateException("Consul at " + httpPort + " not reachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(
-                binary.toString(), "agent", "-dev", "-bind=127.0.0.1", "-client=127.0.0.1",
-                "-http-port=" + httpPort,
-                "-dns-port=" + FreePorts.next(),
-                "-serf-lan-port=" + FreePorts.next(),
-                "-serf-wan-port=" + FreePorts.next(),
-                "-server-port=" + FreePorts.next(),
-                "-grpc-port=" + FreePorts.next()));
-        command.addAll(extraArgs);
+        ConsulDevAgent.Ports ports = new ConsulDevAgent.Ports(httpPort, FreePorts.next(), FreePorts.next(),
+                                                              FreePorts.next(), FreePorts.next(), FreePorts.next());
         try {
-            process = new ProcessBuilder(command)
+            process = new ProcessBuilder(ConsulDevAgent.command("127.0.0.1", ports, extraArgs))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dataLog.toFile()))
                     .start();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start " + binary + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot start consul: " + e.getMessage(), e);
         }
-        Eventually.await(Duration.ofSeconds(20), () -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("consul exited with " + process.exitValue() + ":\n" + log());
-            }
-            return get("/v1/status/leader").length() > 4 ? Boolean.TRUE : null;
-        }, () -> "consul agent on " + httpPort + " has a leader; its log:\n" + log());
-    }
-
-    private static Path binary() {
-        Optional<Path> found = Stream.concat(
-                        Stream.of(System.getenv("CONSUL_BIN")).filter(it -> it != null && !it.isBlank()).map(Path::of),
-                        Stream.concat(pathEntries().map(dir -> dir.resolve("consul")),
-                                      projectCopies()))
-                .filter(Files::isExecutable)
-                .findFirst();
-        return found.orElseThrow(() -> new AssertionError(
-                "No consul binary: these tests need a real Consul agent. Run compose/install-consul.sh "
-                        + "(installs consul 1.8.7 into .tools/bin), or set CONSUL_BIN, or put consul on the PATH."));
-    }
-
-    private static Stream<Path> pathEntries() {
-        String path = System.getenv("PATH");
-        return path == null ? Stream.empty() : Stream.of(path.split(":")).filter(it -> !it.isBlank()).map(Path::of);
-    }
-
-    // Tests run in a module folder; the project copy lives in <repo>/.tools/bin.
-    private static Stream<Path> projectCopies() {
-        List<Path> candidates = new ArrayList<>();
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            candidates.add(dir.resolve(".tools/bin/consul"));
-        }
-        return candidates.stream();
+        ConsulDevAgent.awaitLeader(uri(""), process.toHandle(), Duration.ofSeconds(20), this::log);
     }
 }

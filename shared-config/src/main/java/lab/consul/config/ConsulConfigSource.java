@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import com.ecwid.consul.ConsulException;
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +21,7 @@ import io.helidon.config.spi.ConfigParser;
 import io.helidon.config.spi.ParsableSource;
 import io.helidon.config.spi.WatchableSource;
 import lab.consul.ConsulClients;
+import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
 
 /**
@@ -38,7 +38,6 @@ public final class ConsulConfigSource extends AbstractConfigSource
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConsulKey target;
-    private final ConsulClient client;
     private final boolean validateJson;
     private final Function<JsonNode, Optional<String>> validator;
     private volatile String lastGood;
@@ -47,7 +46,6 @@ public final class ConsulConfigSource extends AbstractConfigSource
     private ConsulConfigSource(Builder builder) {
         super(builder);
         this.target = builder.target;
-        this.client = ConsulClients.create(target.endpoint());
         this.validateJson = builder.json;
         this.validator = builder.validator;
     }
@@ -104,7 +102,9 @@ public final class ConsulConfigSource extends AbstractConfigSource
     @Override
     public Optional<ConfigParser.Content> load() throws ConfigException {
         GetValue value;
-        try {
+        // A read opens and closes its own connection: a config source has no end in Helidon's
+        // lifecycle to close one at, and it reads only at start and after a change.
+        try (ConsulConnection client = ConsulClients.create(target.endpoint())) {
             value = client.getKVValue(target.key()).getValue();
         } catch (ConsulException e) {
             throw new ConfigException("Cannot read Consul key " + target + ": " + e.getMessage(), e);

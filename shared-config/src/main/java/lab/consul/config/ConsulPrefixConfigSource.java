@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 
 import com.ecwid.consul.ConsulException;
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.kv.model.GetValue;
 import io.helidon.config.AbstractConfigSource;
 import io.helidon.config.Config;
@@ -15,6 +14,7 @@ import io.helidon.config.spi.ConfigNode;
 import io.helidon.config.spi.NodeConfigSource;
 import io.helidon.config.spi.WatchableSource;
 import lab.consul.ConsulClients;
+import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
 
 /**
@@ -28,12 +28,10 @@ public final class ConsulPrefixConfigSource extends AbstractConfigSource
         implements NodeConfigSource, WatchableSource<ConsulKey> {
 
     private final ConsulKey target;
-    private final ConsulClient client;
 
     private ConsulPrefixConfigSource(Builder builder) {
         super(builder);
         this.target = builder.target;
-        this.client = ConsulClients.create(target.endpoint());
     }
 
     /**
@@ -68,7 +66,8 @@ public final class ConsulPrefixConfigSource extends AbstractConfigSource
     @Override
     public Optional<ConfigContent.NodeContent> load() throws ConfigException {
         List<GetValue> values;
-        try {
+        // a connection per read, as ConsulConfigSource does
+        try (ConsulConnection client = ConsulClients.create(target.endpoint())) {
             values = client.getKVValues(target.key()).getValue();
         } catch (ConsulException e) {
             throw new ConfigException("Cannot read Consul prefix " + target + ": " + e.getMessage(), e);

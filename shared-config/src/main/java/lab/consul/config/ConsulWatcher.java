@@ -15,6 +15,7 @@ import io.helidon.config.spi.ChangeEventType;
 import io.helidon.config.spi.ChangeWatcher;
 import lab.consul.BlockingQuery;
 import lab.consul.ConsulClients;
+import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
 
 /**
@@ -30,6 +31,7 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     private final Duration wait;
     private final boolean restoreWhenMissing;
     private BlockingQuery<?> query;
+    private ConsulConnection client;
     // Only the query's thread touches it.
     private Object last = NOT_READ_YET;
 
@@ -62,7 +64,8 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         if (query != null) {
             throw new IllegalStateException("A ConsulWatcher watches one key; create another for " + target);
         }
-        ConsulClient client = ConsulClients.forWatches(target.endpoint());
+        client = ConsulClients.forWatches(target.endpoint());
+        ConsulClient client = this.client;
         BlockingQuery.Question<Object> question = target.prefix()
                 ? params -> cast(client.getKVValues(target.key(), params))
                 : params -> cast(client.getKVValue(target.key(), params));
@@ -74,6 +77,7 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     public synchronized void stop() {
         if (query != null) {
             query.close();
+            client.close();
         }
     }
 

@@ -9,11 +9,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.health.HealthServicesRequest;
 import com.ecwid.consul.v1.health.model.HealthService;
 import lab.consul.BlockingQuery;
 import lab.consul.ConsulClients;
+import lab.consul.ConsulConnection;
 import lab.consul.ConsulEndpoint;
 
 /**
@@ -38,12 +38,14 @@ public final class HealthyInstances implements AutoCloseable {
     private final Duration recoveryGrace;
     private final AtomicReference<List<Instance>> snapshot = new AtomicReference<>(List.of());
     private final CountDownLatch firstRead = new CountDownLatch(1);
+    private final ConsulConnection client;
     private final BlockingQuery<List<HealthService>> watch;
     // Only the watch's thread touches these.
     private boolean recovering;
     private long recoveringUntil;
 
-    private HealthyInstances(ConsulClient client, String serviceName, Duration recoveryGrace) {
+    private HealthyInstances(ConsulConnection client, String serviceName, Duration recoveryGrace) {
+        this.client = client;
         this.serviceName = serviceName;
         this.recoveryGrace = recoveryGrace;
         HealthServicesRequest.Builder passing = HealthServicesRequest.newBuilder().setPassing(true);
@@ -130,6 +132,7 @@ public final class HealthyInstances implements AutoCloseable {
     @Override
     public void close() {
         watch.close();
+        client.close();
     }
 
     private void answered(List<HealthService> passing, boolean moved, boolean recovered) {

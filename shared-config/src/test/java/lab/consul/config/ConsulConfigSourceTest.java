@@ -9,10 +9,9 @@ import io.helidon.config.ConfigSources;
 import lab.consul.ConsulKey;
 import lab.runtime.LabSettings;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import lab.launcher.Eventually;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -20,17 +19,8 @@ import static org.hamcrest.Matchers.is;
 
 class ConsulConfigSourceTest {
 
-    private static ConsulAgent agent;
-
-    @BeforeAll
-    static void startConsul() {
-        agent = ConsulAgent.start();
-    }
-
-    @AfterAll
-    static void stopConsul() {
-        agent.close();
-    }
+    @RegisterExtension
+    static final ConsulAgent agent = ConsulAgent.perClass();
 
     @Test
     void readsTheJsonDocumentLayeredOverDefaults() {

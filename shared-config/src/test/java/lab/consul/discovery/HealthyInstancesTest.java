@@ -7,14 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.agent.model.NewService;
-import lab.consul.ConsulClients;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import lab.launcher.Eventually;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
@@ -26,19 +23,8 @@ import static org.hamcrest.Matchers.lessThan;
 
 class HealthyInstancesTest {
 
-    private static ConsulAgent agent;
-    private static ConsulClient client;
-
-    @BeforeAll
-    static void startConsul() {
-        agent = ConsulAgent.start();
-        client = ConsulClients.create(agent.endpoint());
-    }
-
-    @AfterAll
-    static void stopConsul() {
-        agent.close();
-    }
+    @RegisterExtension
+    static final ConsulAgent agent = ConsulAgent.perClass();
 
     @Test
     void seesPassingInstancesAndDropsOneThatTurnsCritical() {
@@ -46,7 +32,7 @@ class HealthyInstancesTest {
         Registrar b = register("pool", 8002);
         try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "pool")) {
             Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 2, "both instances seen");
-            client.agentCheckFail(b.registration().checkId(), "down");
+            agent.client().agentCheckFail(b.registration().checkId(), "down");
             Eventually.await(Duration.ofSeconds(2), () -> instances.all().size() == 1, "critical instance dropped");
             assertThat(instances.all().getFirst().port(), is(8001));
             assertThat(instances.pick(Set.of(a.registration().id())).isEmpty(), is(true));
@@ -165,7 +151,7 @@ class HealthyInstancesTest {
             registerWithoutHeartbeat("restart", 8402);
             Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 1 && instances.all().getFirst().port() == 8402,
                              "the instance registered with the new agent");
-            client.agentServiceDeregister("restart-8402");
+            agent.client().agentServiceDeregister("restart-8402");
             Eventually.await(Duration.ofSeconds(5), () -> instances.all().isEmpty(), "a real deregistration empties it");
         }
     }
@@ -189,13 +175,13 @@ class HealthyInstancesTest {
         service.setAddress("127.0.0.1");
         service.setPort(port);
         service.setCheck(check);
-        client.agentServiceRegister(service);
+        agent.client().agentServiceRegister(service);
     }
 
     private static Registrar register(String name, int port) {
         ServiceRegistration registration = new ServiceRegistration(name, name + "-" + port, "127.0.0.1", port,
                                                                    Duration.ofSeconds(30), Duration.ofMinutes(1),
                                                                    Map.of());
-        return Registrar.create(client, registration, () -> TtlStatus.PASSING).start();
+        return Registrar.create(agent.client(), registration, () -> TtlStatus.PASSING).start();
     }
 }

@@ -3,13 +3,10 @@ package lab.consul.discovery;
 import java.time.Duration;
 import java.util.Map;
 
-import com.ecwid.consul.v1.ConsulClient;
-import lab.consul.ConsulClients;
 import lab.testing.ConsulAgent;
-import lab.testing.Eventually;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import lab.launcher.Eventually;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -17,23 +14,12 @@ import static org.hamcrest.Matchers.not;
 
 class RegistrarTest {
 
-    private static ConsulAgent agent;
-    private static ConsulClient client;
-
-    @BeforeAll
-    static void startConsul() {
-        agent = ConsulAgent.start();
-        client = ConsulClients.create(agent.endpoint());
-    }
-
-    @AfterAll
-    static void stopConsul() {
-        agent.close();
-    }
+    @RegisterExtension
+    static final ConsulAgent agent = ConsulAgent.perClass();
 
     @Test
     void registersPassingAndHeartbeatKeepsItPassingPastTheTtl() throws InterruptedException {
-        try (Registrar registrar = Registrar.create(client, registration("keepalive", 2), () -> TtlStatus.PASSING).start()) {
+        try (Registrar registrar = Registrar.create(agent.client(), registration("keepalive", 2), () -> TtlStatus.PASSING).start()) {
             String id = registrar.registration().id();
             assertThat("passing right after registration", passing("keepalive"), containsString(id));
             Thread.sleep(Duration.ofSeconds(5));
@@ -44,7 +30,7 @@ class RegistrarTest {
 
     @Test
     void deregistersOnClose() {
-        Registrar registrar = Registrar.create(client, registration("closing", 5), () -> TtlStatus.PASSING).start();
+        Registrar registrar = Registrar.create(agent.client(), registration("closing", 5), () -> TtlStatus.PASSING).start();
         String id = registrar.registration().id();
         registrar.close();
         assertThat(agent.get("/v1/agent/services"), not(containsString(id)));
@@ -52,7 +38,7 @@ class RegistrarTest {
 
     @Test
     void heartbeatReportsTheInstanceHealth() {
-        try (Registrar registrar = Registrar.create(client, registration("sick", 1),
+        try (Registrar registrar = Registrar.create(agent.client(), registration("sick", 1),
                                                     () -> TtlStatus.critical("hazelcast disconnected")).start()) {
             String id = registrar.registration().id();
             Eventually.await(Duration.ofSeconds(5), () -> !passing("sick").contains(id), "instance leaves ?passing");
@@ -62,7 +48,7 @@ class RegistrarTest {
 
     @Test
     void registersAgainWhenConsulForgotTheInstance() {
-        try (Registrar registrar = Registrar.create(client, registration("forgotten", 2), () -> TtlStatus.PASSING).start()) {
+        try (Registrar registrar = Registrar.create(agent.client(), registration("forgotten", 2), () -> TtlStatus.PASSING).start()) {
             String id = registrar.registration().id();
             agent.put("/v1/agent/service/deregister/" + id, "");
             Eventually.await(Duration.ofSeconds(5), () -> passing("forgotten").contains(id), "instance is back and passing");
@@ -71,7 +57,7 @@ class RegistrarTest {
 
     @Test
     void steadyStateNeverLeavesPassing() throws InterruptedException {
-        try (Registrar registrar = Registrar.create(client, registration("steady", 1), () -> TtlStatus.PASSING).start()) {
+        try (Registrar registrar = Registrar.create(agent.client(), registration("steady", 1), () -> TtlStatus.PASSING).start()) {
             String id = registrar.registration().id();
             long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             int polls = 0;
@@ -85,7 +71,7 @@ class RegistrarTest {
 
     @Test
     void isBackAndPassingWithinOneTtlAfterConsulRestarts() {
-        try (Registrar registrar = Registrar.create(client, registration("survivor", 3), () -> TtlStatus.PASSING).start()) {
+        try (Registrar registrar = Registrar.create(agent.client(), registration("survivor", 3), () -> TtlStatus.PASSING).start()) {
             String id = registrar.registration().id();
             agent.restart();
             long back = System.nanoTime();

@@ -1,4 +1,4 @@
-package lab.testing;
+package lab.launcher;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -27,7 +27,8 @@ public final class Eventually {
      * Waits until {@code value} returns non-null and returns it.
      *
      * @param timeout how long to wait
-     * @param value   returns null while not there yet; exceptions count as "not yet"
+     * @param value   returns null while not there yet; exceptions count as "not yet", but
+     *                {@link GiveUp}, which ends the wait at once
      * @param what    description for the failure message
      * @param <T>     value type
      * @return the value
@@ -41,6 +42,8 @@ public final class Eventually {
                 if (result != null) {
                     return result;
                 }
+            } catch (GiveUp e) {
+                throw e;
             } catch (RuntimeException e) {
                 last = e;
             }
@@ -53,6 +56,20 @@ public final class Eventually {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("Interrupted waiting for " + what.get(), e);
             }
+        }
+    }
+
+    /**
+     * Thrown by a condition that can no longer become true (the process it waits for has ended):
+     * the wait ends at once with it.
+     */
+    public static final class GiveUp extends RuntimeException {
+
+        /**
+         * @param message what happened
+         */
+        public GiveUp(String message) {
+            super(message);
         }
     }
 }
