@@ -50,28 +50,9 @@ BENCH_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(dirname "$BENCH_HOME")"
 RUN_DIR="$BENCH_HOME/.run"
 PID_DIR="$RUN_DIR/pids"
-LAB="$BENCH_HOME/local.sh"
-
-# The lab's layout and the java it runs on come from the launcher (local.sh builds what is missing).
-LAB_CONSUL_URL="" LAB_JAVA="" LAB_LOG_DIR="" LAB_INSTANCES=() LAB_FACADE_PORTS=()
-layout="$("$LAB" env)" || { printf 'bench.sh: compose/local.sh env failed\n' >&2; exit 2; }
-eval "$layout"
-CONSUL_URL="$LAB_CONSUL_URL"
-JAVA="$LAB_JAVA"
-LOG_DIR="$LAB_LOG_DIR"
-INSTANCES=("${LAB_INSTANCES[@]}")       # names: logging-8081, ...
-FACADE_PORTS=("${LAB_FACADE_PORTS[@]}")
+# shellcheck source=compose/layout.sh
+source "$BENCH_HOME/layout.sh"
 TTL_S=5                                   # consul.service.ttl of the instances (the default)
-
-# Pids of the running lab processes, as the launcher knows them; reloaded after every start.
-declare -A PIDS=()
-load_pids() {
-  local name pid
-  PIDS=()
-  while read -r name pid; do PIDS["$name"]="$pid"; done < <("$LAB" pids)
-}
-read_pid() { printf '%s' "${PIDS[$1]:-}"; }
-name_alive() { [[ -n "${PIDS[$1]:-}" ]] && kill -0 "${PIDS[$1]}" 2>/dev/null; }
 port_taken() { [[ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; }
 
 BENCH_DIR="$RUN_DIR/bench"

@@ -10,29 +10,14 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 RUN_DIR="$SCRIPT_DIR/.run"
-LAB_CONSUL_URL="" LAB_LOG_DIR="" LAB_INSTANCES=() LAB_FACADE_PORTS=() LAB_SERVICES=()
-eval "$("$SCRIPT_DIR/local.sh" env)"
-CONSUL_URL="$LAB_CONSUL_URL"
-LOG_DIR="$LAB_LOG_DIR"
-INSTANCES=("${LAB_INSTANCES[@]}")      # names: logging-8081, ...
-FACADE_PORTS=("${LAB_FACADE_PORTS[@]}")
-SERVICE_MODULES=("${LAB_SERVICES[@]}")
+# shellcheck source=compose/layout.sh
+source "$SCRIPT_DIR/layout.sh"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'demo.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 module_of() { printf '%s' "${1%-*}"; }
 port_of() { printf '%s' "${1##*-}"; }
 service_name() { printf '%s-service' "$1"; }
-
-# The pids of the lab's running processes, as the launcher knows them (it checks start times).
-declare -A PIDS=()
-load_pids() {
-  local name pid
-  PIDS=()
-  while read -r name pid; do PIDS["$name"]="$pid"; done < <("$SCRIPT_DIR/local.sh" pids)
-}
-read_pid() { printf '%s' "${PIDS[$1]:-}"; }
-name_alive() { [[ -n "${PIDS[$1]:-}" ]] && kill -0 "${PIDS[$1]}" 2>/dev/null; }
 
 # progress TEXT [KEY]: a progress line, rewritten in place on a terminal; otherwise
 # printed as a new line only when KEY (default TEXT) changes.

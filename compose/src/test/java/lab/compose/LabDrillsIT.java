@@ -36,12 +36,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import lab.compose.LabProcesses.Registration;
 import lab.testing.ConsulAgent;
 import lab.launcher.Eventually;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static lab.compose.LabHttp.instanceUri;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -97,8 +97,12 @@ class LabDrillsIT {
     private static final long SEED = 20_261_127L;
     private static final int MAX_MESSAGE_LENGTH = 64 * 1024;
 
-    private static ConsulAgent consul;
-    private static LabProcesses lab;
+    @RegisterExtension
+    @Order(1)
+    static final ConsulAgent consul = ConsulAgent.perClass();
+    @RegisterExtension
+    @Order(2)
+    static final LabProcesses lab = new LabProcesses("drills");
     private static String cluster;
     private static List<String> members;
     /** Messages the facades accepted (201) so far, so queued for the messages instances. */
@@ -108,8 +112,6 @@ class LabDrillsIT {
 
     @BeforeAll
     static void startTheLab() {
-        consul = ConsulAgent.start();
-        lab = new LabProcesses("drills");
         cluster = "drills-" + consul.httpPort();
         // Every member holds every map entry and queue item, so 2 of 3 may die at once.
         members = lab.startHazelcast(cluster, 3, Map.of("HZ_MAP_DEFAULT_BACKUPCOUNT", "2",
@@ -117,16 +119,6 @@ class LabDrillsIT {
         consul.put("/v1/kv/lab_settings", settings("drills-queue"));
         lab.startServices(consul, Map.of("logging", Map.of("CONSUL_SERVICE_DEREGISTER_AFTER", DEREGISTER_AFTER.toString())),
                           2, 3, 2);
-    }
-
-    @AfterAll
-    static void stopTheLab() {
-        if (lab != null) {
-            lab.close();
-        }
-        if (consul != null) {
-            consul.close();
-        }
     }
 
     @Test

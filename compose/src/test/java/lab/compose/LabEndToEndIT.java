@@ -22,12 +22,12 @@ import lab.runtime.Cursor;
 import lab.runtime.Page;
 import lab.testing.ConsulAgent;
 import lab.launcher.Eventually;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static lab.compose.LabHttp.get;
 import static lab.compose.LabHttp.instanceUri;
@@ -53,29 +53,21 @@ class LabEndToEndIT {
     private static final Duration TTL = Duration.ofSeconds(5);
     private static final int RETENTION = 4;
 
-    private static ConsulAgent consul;
-    private static LabProcesses lab;
+    @RegisterExtension
+    @Order(1)
+    static final ConsulAgent consul = ConsulAgent.perClass();
+    @RegisterExtension
+    @Order(2)
+    static final LabProcesses lab = new LabProcesses("e2e");
     private static final List<String> POSTED = new ArrayList<>();
 
     @BeforeAll
     static void startTheLab() {
-        consul = ConsulAgent.start();
-        lab = new LabProcesses("e2e");
         String cluster = "e2e-" + consul.httpPort();
         List<String> members = lab.startHazelcast(cluster, 3);
         consul.put("/v1/kv/lab_settings", LabProcesses.settings(cluster, members, "message-distributed-queue",
                                                                 "message-distributed-map"));
         lab.startServices(consul, Map.of(), 2, 3, 2);
-    }
-
-    @AfterAll
-    static void stopTheLab() {
-        if (lab != null) {
-            lab.close();
-        }
-        if (consul != null) {
-            consul.close();
-        }
     }
 
     @Test

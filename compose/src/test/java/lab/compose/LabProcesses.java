@@ -17,14 +17,21 @@ import lab.launcher.Eventually;
 import lab.launcher.LabJvm;
 import lab.launcher.Supervisor;
 import lab.testing.FreePorts;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The lab as separate processes, started as {@code compose/local.sh} starts them (the launcher's
  * {@link Supervisor} and {@link LabJvm}): Hazelcast members and service instances from the built
  * jars, each with its own log file, all stopped at the end. The tests' JVMs are small and skip
- * the optimising compiler: they start faster on two cores and serve little traffic.
+ * the optimising compiler: they start faster on two cores and serve little traffic. Register it
+ * after the class's {@link ConsulAgent} so that it stops first:
+ * <pre>
+ * &#64;RegisterExtension &#64;Order(1) static final ConsulAgent consul = ConsulAgent.perClass();
+ * &#64;RegisterExtension &#64;Order(2) static final LabProcesses lab = new LabProcesses("e2e");
+ * </pre>
  */
-final class LabProcesses implements AutoCloseable {
+final class LabProcesses implements AutoCloseable, AfterAllCallback {
 
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
     private static final List<String> TEST_JVM = List.of("-Xmx160m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
@@ -209,6 +216,14 @@ final class LabProcesses implements AutoCloseable {
     @Override
     public void close() {
         processes.close();
+    }
+
+    /**
+     * As a per-class extension ({@code @RegisterExtension}), the processes stop after the class's tests.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /**

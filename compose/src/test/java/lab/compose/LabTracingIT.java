@@ -18,7 +18,9 @@ import lab.testing.ConsulAgent;
 import lab.launcher.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static lab.compose.LabHttp.get;
 import static lab.compose.LabHttp.instanceUri;
@@ -43,15 +45,17 @@ class LabTracingIT {
     private static final String QUEUE = "traced-queue";
     private static final String MAP = "traced-map";
 
-    private static ConsulAgent consul;
+    @RegisterExtension
+    @Order(1)
+    static final ConsulAgent consul = ConsulAgent.perClass();
     private static OtlpReceiver receiver;
-    private static LabProcesses lab;
+    @RegisterExtension
+    @Order(2)
+    static final LabProcesses lab = new LabProcesses("tracing");
 
     @BeforeAll
     static void startTheLab() {
-        consul = ConsulAgent.start();
         receiver = OtlpReceiver.start();
-        lab = new LabProcesses("tracing");
         String cluster = "tracing-" + consul.httpPort();
         List<String> members = lab.startHazelcast(cluster, 1);
         consul.put("/v1/kv/lab_settings", LabProcesses.settings(cluster, members, QUEUE, MAP));
@@ -65,17 +69,12 @@ class LabTracingIT {
         lab.startServices(consul, Map.of("logging", logging, "messages", otel, "facade", otel), 1, 2, 1);
     }
 
+    // Before the extensions stop the lab and Consul.
     @AfterAll
-    static void stopTheLab() {
-        if (lab != null) {
-            lab.close();
-        }
+    static void stopTheReceiver() {
         if (receiver != null) {
             writeSpansForTheRecord();
             receiver.close();
-        }
-        if (consul != null) {
-            consul.close();
         }
     }
 

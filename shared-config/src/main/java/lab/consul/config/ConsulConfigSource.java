@@ -13,13 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
-import io.helidon.config.AbstractConfigSource;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
-import io.helidon.config.spi.ChangeWatcher;
 import io.helidon.config.spi.ConfigParser;
 import io.helidon.config.spi.ParsableSource;
-import io.helidon.config.spi.WatchableSource;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
@@ -31,21 +28,18 @@ import lab.consul.ConsulKey;
  * From code: {@code ConsulConfigSource.builder().endpoint(e).key("lab_settings").build()}; from
  * meta-config: {@code type: consul} with {@code properties: key, address, watch, optional}.
  */
-public final class ConsulConfigSource extends AbstractConfigSource
-        implements ParsableSource, WatchableSource<ConsulKey> {
+public final class ConsulConfigSource extends ConsulKeySource implements ParsableSource {
 
     private static final System.Logger LOGGER = System.getLogger(ConsulConfigSource.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ConsulKey target;
     private final boolean validateJson;
     private final Function<JsonNode, Optional<String>> validator;
     private volatile String lastGood;
     private volatile Status status = new Status(0, Optional.empty());
 
     private ConsulConfigSource(Builder builder) {
-        super(builder);
-        this.target = builder.target;
+        super(builder, builder.target);
         this.validateJson = builder.json;
         this.validator = builder.validator;
     }
@@ -70,21 +64,6 @@ public final class ConsulConfigSource extends AbstractConfigSource
     }
 
     @Override
-    public ConsulKey target() {
-        return target;
-    }
-
-    @Override
-    public Class<ConsulKey> targetType() {
-        return ConsulKey.class;
-    }
-
-    @Override
-    public Optional<ChangeWatcher<Object>> changeWatcher() {
-        return super.changeWatcher();
-    }
-
-    @Override
     public Optional<ConfigParser> parser() {
         return super.parser();
     }
@@ -95,19 +74,14 @@ public final class ConsulConfigSource extends AbstractConfigSource
     }
 
     @Override
-    protected String uid() {
-        return target.toString();
-    }
-
-    @Override
     public Optional<ConfigParser.Content> load() throws ConfigException {
         GetValue value;
         // A read opens and closes its own connection: a config source has no end in Helidon's
         // lifecycle to close one at, and it reads only at start and after a change.
-        try (ConsulConnection client = ConsulClients.create(target.endpoint())) {
-            value = client.getKVValue(target.key()).getValue();
+        try (ConsulConnection client = ConsulClients.create(target().endpoint())) {
+            value = client.getKVValue(target().key()).getValue();
         } catch (ConsulException e) {
-            throw new ConfigException("Cannot read Consul key " + target + ": " + e.getMessage(), e);
+            throw new ConfigException("Cannot read Consul key " + target() + ": " + e.getMessage(), e);
         }
         if (value == null || value.getDecodedValue() == null) {
             status = new Status(0, Optional.empty());
@@ -117,7 +91,7 @@ public final class ConsulConfigSource extends AbstractConfigSource
         Optional<String> problem = problem(content);
         status = new Status(value.getModifyIndex(), problem);
         if (problem.isPresent()) {
-            LOGGER.log(System.Logger.Level.WARNING, "Consul key " + target.key() + " at index " + value.getModifyIndex()
+            LOGGER.log(System.Logger.Level.WARNING, "Consul key " + target().key() + " at index " + value.getModifyIndex()
                     + " is malformed (" + problem.get() + "); keeping the last good config");
             content = lastGood;
             if (content == null) {

@@ -5,14 +5,11 @@ import java.util.Optional;
 
 import com.ecwid.consul.ConsulException;
 import com.ecwid.consul.v1.kv.model.GetValue;
-import io.helidon.config.AbstractConfigSource;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
-import io.helidon.config.spi.ChangeWatcher;
 import io.helidon.config.spi.ConfigContent;
 import io.helidon.config.spi.ConfigNode;
 import io.helidon.config.spi.NodeConfigSource;
-import io.helidon.config.spi.WatchableSource;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
@@ -24,14 +21,11 @@ import lab.consul.ConsulKey;
  * <p>
  * From meta-config: {@code type: consul} with {@code properties: prefix, address, watch, optional}.
  */
-public final class ConsulPrefixConfigSource extends AbstractConfigSource
-        implements NodeConfigSource, WatchableSource<ConsulKey> {
+public final class ConsulPrefixConfigSource extends ConsulKeySource implements NodeConfigSource {
 
-    private final ConsulKey target;
 
     private ConsulPrefixConfigSource(Builder builder) {
-        super(builder);
-        this.target = builder.target;
+        super(builder, builder.target);
     }
 
     /**
@@ -44,33 +38,13 @@ public final class ConsulPrefixConfigSource extends AbstractConfigSource
     }
 
     @Override
-    public ConsulKey target() {
-        return target;
-    }
-
-    @Override
-    public Class<ConsulKey> targetType() {
-        return ConsulKey.class;
-    }
-
-    @Override
-    public Optional<ChangeWatcher<Object>> changeWatcher() {
-        return super.changeWatcher();
-    }
-
-    @Override
-    protected String uid() {
-        return target.toString();
-    }
-
-    @Override
     public Optional<ConfigContent.NodeContent> load() throws ConfigException {
         List<GetValue> values;
         // a connection per read, as ConsulConfigSource does
-        try (ConsulConnection client = ConsulClients.create(target.endpoint())) {
-            values = client.getKVValues(target.key()).getValue();
+        try (ConsulConnection client = ConsulClients.create(target().endpoint())) {
+            values = client.getKVValues(target().key()).getValue();
         } catch (ConsulException e) {
-            throw new ConfigException("Cannot read Consul prefix " + target + ": " + e.getMessage(), e);
+            throw new ConfigException("Cannot read Consul prefix " + target() + ": " + e.getMessage(), e);
         }
         if (values == null || values.isEmpty()) {
             return Optional.empty();
@@ -78,7 +52,7 @@ public final class ConsulPrefixConfigSource extends AbstractConfigSource
         ConfigNode.ObjectNode.Builder root = ConfigNode.ObjectNode.builder();
         long index = 0;
         for (GetValue value : values) {
-            String name = value.getKey().substring(target.key().length());
+            String name = value.getKey().substring(target().key().length());
             // Folders ("a/b/") have no value; nested keys become nested config nodes.
             if (!name.isEmpty() && !name.endsWith("/") && value.getDecodedValue() != null) {
                 root.addValue(name.replace('/', '.'), value.getDecodedValue());
