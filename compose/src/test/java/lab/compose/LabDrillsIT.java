@@ -347,7 +347,7 @@ class LabDrillsIT {
                          "every instance has seen the latest lab_settings");
         JsonNode before = read(consul.get("/v1/kv/lab_settings?raw"));
 
-        Traffic traffic = Traffic.start(facades());
+        LabTraffic traffic = LabTraffic.start(facades(), 1, Duration.ofMillis(100), "during-restart");
         consul.restart();
         long back = System.nanoTime();
         Duration passingAgain = Eventually.await(SLOW, () -> passingInstances().keySet().equals(instances.keySet())
@@ -470,52 +470,6 @@ class LabDrillsIT {
         }
         throw new AssertionError(id + " still in /v1/catalog/service/logging-service " + CATALOG_EXIT_LIMIT
                                          + " after it left ?passing");
-    }
-
-    // ---- drill 2: light traffic through the facades while Consul restarts --------------------------
-
-    private static final class Traffic {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicInteger requests = new AtomicInteger();
-        private final Queue<String> failures = new ConcurrentLinkedQueue<>();
-        private Thread thread;
-
-        static Traffic start(List<URI> facades) {
-            Traffic traffic = new Traffic();
-            traffic.thread = Thread.ofVirtual().start(() -> {
-                for (int i = 0; traffic.running.get(); i++) {
-                    URI facade = facades.get(i % facades.size());
-                    try {
-                        HttpResponse<String> response = i % 2 == 0
-                                ? post(facade, "application/x-www-form-urlencoded", "msg=during-restart-" + i)
-                                : get(facade);
-                        if (response.statusCode() >= 300) {
-                            traffic.failures.add((i % 2 == 0 ? "POST " : "GET ") + response.statusCode() + " "
-                                                         + abbreviate(response.body()));
-                        }
-                    } catch (RuntimeException e) {
-                        traffic.failures.add(e.getMessage());
-                    }
-                    traffic.requests.incrementAndGet();
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            return traffic;
-        }
-
-        List<String> stop() throws InterruptedException {
-            running.set(false);
-            thread.join(Duration.ofSeconds(30));
-            return List.copyOf(failures);
-        }
-
-        int requests() {
-            return requests.get();
-        }
     }
 
     // ---- drill 6: the bad input -----------------------------------------------------------------

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import lab.testing.ConsulAgent;
+import lab.launcher.ConsulHealth;
 import lab.launcher.Eventually;
 import lab.launcher.LabJvm;
 import lab.launcher.Supervisor;
@@ -76,6 +77,23 @@ final class LabProcesses implements AutoCloseable, AfterAllCallback {
     }
 
     /**
+     * Starts one Hazelcast member on each of the given addresses ("hosts"), joined over TCP.
+     *
+     * @return member addresses
+     */
+    List<String> startHazelcastOn(String clusterName, List<String> hosts, Map<String, String> environment) {
+        List<String> members = hosts.stream().map(host -> host + ":" + FreePorts.next()).toList();
+        for (int i = 0; i < members.size(); i++) {
+            Map<String, String> env = new LinkedHashMap<>(environment);
+            env.putAll(LabJvm.memberEnvironment(clusterName, members.get(i), members));
+            List<String> jvm = new ArrayList<>(TEST_JVM);
+            jvm.addAll(List.of("-Dhazelcast.partition.count=23", "-Dhazelcast.local.localAddress=" + hosts.get(i)));
+            processes.start("hazelcast-" + (i + 1), LabJvm.member(hazelcastJar(), jvm), env);
+        }
+        return members;
+    }
+
+    /**
      * Starts one instance of a service from its jar, on a free port it picks itself.
      *
      * @param service       {@code facade}, {@code logging} or {@code messages}
@@ -112,6 +130,29 @@ final class LabProcesses implements AutoCloseable, AfterAllCallback {
             }
         });
         awaitPassing(consul, Duration.ofSeconds(180), facades, logging, messages);
+    }
+
+    /**
+     * Waits until Consul (asked through this agent) lists every one of these instances as passing,
+     * by the address and port each logged when it registered; the failure message carries every
+     * process's log tail.
+     */
+    void awaitPassing(URI agent, Duration timeout, List<String> names) {
+        Eventually.await(timeout, () -> {
+            java.util.Set<String> passing = new java.util.HashSet<>();
+            for (String service : List.of("facade-service", "logging-service", "messages-service")) {
+                ConsulHealth.passing(agent, service).forEach(entry -> passing.add(entry.id()));
+            }
+            return names.stream().allMatch(name -> registration(name).map(r -> passing.contains(r.id())).orElse(false))
+                    ? Boolean.TRUE : null;
+        }, () -> names + " passing in Consul" + allLogTails());
+    }
+
+    /**
+     * The processes, for fixtures that start their own (a Consul cluster).
+     */
+    Supervisor supervisor() {
+        return processes;
     }
 
     /**

@@ -306,7 +306,7 @@ class FacadeServiceTest {
 
     private static Registrar register(String name, String id, int port) {
         ServiceRegistration registration = new ServiceRegistration(name, id, "127.0.0.1", port, Duration.ofSeconds(30),
-                                                                   Duration.ofMinutes(1), Map.of());
+                                                                   Duration.ofMinutes(1), Map.of(), List.of("lab"));
         return Registrar.create(ConsulClients.create(CONSUL.endpoint()), registration, () -> TtlStatus.PASSING).start();
     }
 

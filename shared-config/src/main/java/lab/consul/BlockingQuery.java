@@ -1,9 +1,8 @@
 package lab.consul;
 
-import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
-import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 
 /**
@@ -15,7 +14,10 @@ import com.ecwid.consul.v1.Response;
  *     <li>an index that goes backwards means a new agent (a restarted {@code -dev} agent starts
  *     small again): the next question starts from 0, and the answer says so;</li>
  *     <li>an error keeps the last answer where it is (the caller's), backs off and asks again from
- *     index 0: the loop never dies while it is open.</li>
+ *     index 0: the loop never dies while it is open; so does a stale answer further behind the
+ *     leader than the {@link ReadMode} allows;</li>
+ *     <li>after every answer it pauses for the read mode's {@code min-interval}, so a burst of
+ *     changes is fetched once.</li>
  * </ul>
  *
  * @param <T> what Consul answers
@@ -25,15 +27,15 @@ public final class BlockingQuery<T> implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(BlockingQuery.class.getName());
 
     private final String name;
-    private final Duration wait;
+    private final ReadMode reads;
     private final Question<T> question;
     private final Listener<T> listener;
     private volatile boolean open = true;
     private final Thread thread;
 
-    private BlockingQuery(String name, Duration wait, Question<T> question, Listener<T> listener) {
+    private BlockingQuery(String name, ReadMode reads, Question<T> question, Listener<T> listener) {
         this.name = name;
-        this.wait = wait;
+        this.reads = reads;
         this.question = question;
         this.listener = listener;
         this.thread = Thread.ofVirtual().name("consul-" + name).start(this::run);
@@ -43,14 +45,14 @@ public final class BlockingQuery<T> implements AutoCloseable {
      * Starts asking.
      *
      * @param name     what is watched, for the thread's name and the log
-     * @param wait     how long Consul may hold a question while nothing changes
-     * @param question one question with the given index and wait
+     * @param reads    consistency, wait, pause between questions
+     * @param question one question with the given query parameters
      * @param listener takes every answer
      * @param <T>      what Consul answers
      * @return the running query; close it to stop
      */
-    public static <T> BlockingQuery<T> start(String name, Duration wait, Question<T> question, Listener<T> listener) {
-        return new BlockingQuery<>(name, wait, question, listener);
+    public static <T> BlockingQuery<T> start(String name, ReadMode reads, Question<T> question, Listener<T> listener) {
+        return new BlockingQuery<>(name, reads, question, listener);
     }
 
     @Override
@@ -64,7 +66,11 @@ public final class BlockingQuery<T> implements AutoCloseable {
         int failures = 0;
         while (open) {
             try {
-                Response<T> response = question.ask(new QueryParams(wait.toSeconds(), index));
+                Response<T> response = question.ask(reads.params(index));
+                Optional<String> tooStale = reads.tooStale(response);
+                if (tooStale.isPresent()) {
+                    throw new IllegalStateException(tooStale.get());
+                }
                 // Consul's advice: an index of 0 (or none) is taken as 1, or every question returns at once.
                 long returned = Math.max(1, Objects.requireNonNullElse(response.getConsulIndex(), 0L));
                 boolean newAgent = returned < index;
@@ -74,6 +80,11 @@ public final class BlockingQuery<T> implements AutoCloseable {
                 listener.answered(response.getValue(), returned != index, newAgent || failures > 0);
                 failures = 0;
                 index = newAgent ? 0 : returned;
+                if (!reads.minInterval().isZero()) {
+                    Thread.sleep(reads.minInterval());
+                }
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
                 if (!open) {
                     return;
@@ -101,10 +112,10 @@ public final class BlockingQuery<T> implements AutoCloseable {
         /**
          * Asks once.
          *
-         * @param query index and wait
+         * @param query index, wait and consistency mode
          * @return Consul's answer with its index
          */
-        Response<T> ask(QueryParams query);
+        Response<T> ask(com.ecwid.consul.v1.QueryParams query);
     }
 
     /**

@@ -21,9 +21,6 @@ import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
  */
 public final class ConsulClients {
 
-    /** Longest wait of any blocking query this project makes. */
-    public static final Duration MAX_WAIT = Duration.ofSeconds(10);
-
     /*
      * Apache HttpClient's header and wire logs (commons-logging over JUL, at FINE) would print the
      * X-Consul-Token of every request as soon as someone turns debug logging on. Silenced here, and
@@ -51,14 +48,15 @@ public final class ConsulClients {
     }
 
     /**
-     * A client for blocking queries: its read timeout outlasts {@link #MAX_WAIT} plus Consul's jitter
-     * (wait/16), and it has its own pool so long polls never starve heartbeats.
+     * A client for blocking queries: its read timeout outlasts the longest answer of the read mode
+     * (its wait with both jitters), and it has its own pool so long polls never starve heartbeats.
      *
      * @param endpoint agent to talk to
+     * @param reads    how its questions read
      * @return client
      */
-    public static ConsulConnection forWatches(ConsulEndpoint endpoint) {
-        return create(endpoint, MAX_WAIT.plus(MAX_WAIT.dividedBy(16)).plusSeconds(3), 8);
+    public static ConsulConnection forWatches(ConsulEndpoint endpoint, ReadMode reads) {
+        return create(endpoint, reads.longestAnswer().plusSeconds(3), 8);
     }
 
     private static ConsulConnection create(ConsulEndpoint endpoint, Duration readTimeout, int connections) {

@@ -25,6 +25,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import lab.consul.Backoff;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
+import lab.consul.ReadMode;
 import lab.consul.ConsulEndpoint;
 import lab.consul.KvDocument;
 import lab.consul.config.ConsulConfigSource;
@@ -50,6 +51,7 @@ public final class LabBootstrap {
     private final String instanceId;
     private final ConsulEndpoint endpoint;
     private final ConsulConnection client;
+    private final ReadMode reads;
     private final ConsulConfigSource settingsSource;
     private final Config config;
     private final LiveSettings settings;
@@ -63,8 +65,20 @@ public final class LabBootstrap {
         this.endpoint = builder.endpoint;
         this.client = ConsulClients.create(endpoint);
         waitForConsul(builder.failFast);
+        // How this instance reads from Consul is its own config's (command line, environment,
+        // application.yaml): lab_settings is read that way.
+        Config own = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(List.of(ConfigSources.create(builder.arguments),
+                                 ConfigSources.systemProperties(),
+                                 ConfigSources.environmentVariables(),
+                                 ConfigSources.classpath("application.yaml").optional(true)))
+                .build();
+        this.reads = ReadMode.create(own.get("consul.read"));
         this.settingsSource = ConsulConfigSource.builder()
                 .endpoint(endpoint)
+                .readMode(reads)
                 .key(LabSettings.KEY)
                 .restoreWhenMissing(true)
                 .validator(LabSettings::problem)
@@ -275,7 +289,8 @@ public final class LabBootstrap {
      * @return instances, refreshed by a blocking query
      */
     public HealthyInstances discover(String serviceName) {
-        HealthyInstances instances = HealthyInstances.create(endpoint, serviceName);
+        HealthyInstances instances = HealthyInstances.create(endpoint, serviceName, reads,
+                                                             config.get("consul.discovery.tag").asString().asOptional());
         resources.add(instances);
         return instances;
     }

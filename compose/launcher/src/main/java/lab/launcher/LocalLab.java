@@ -2,6 +2,7 @@ package lab.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,108 +18,103 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.function.Predicate;
+
+import lab.launcher.LabLayout.Instance;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The lab on this machine, as {@code compose/local.sh} runs it: one Consul dev agent on its
- * default ports, three Hazelcast members on 5701-5703 and seven instances on fixed ports, each a
- * detached process recorded in {@code compose/.run/pids}, logging to {@code compose/.run/logs}.
+ * The lab on this machine, as {@code compose/local.sh} runs it, in one of two shapes
+ * ({@link LabLayout}): a Consul dev agent with everything on 127.0.0.1, or a Consul cluster of
+ * three servers and three hosts. Every process is detached, recorded in {@code compose/.run/pids}
+ * and logs to {@code compose/.run/logs}; {@code compose/.run/layout} says which shape is up.
  */
 final class LocalLab {
 
-    static final String HOST = "127.0.0.1";
-    static final URI CONSUL = URI.create("http://" + HOST + ":" + ConsulDevAgent.Ports.defaults().http());
-    static final List<String> SERVICES = List.of("facade", "logging", "messages");
-    static final List<Instance> INSTANCES = List.of(
-            Instance.of("facade", 8080), Instance.of("facade", 8088),
-            Instance.of("logging", 8081), Instance.of("logging", 8083), Instance.of("logging", 8085),
-            Instance.of("messages", 8082), Instance.of("messages", 8084));
     static final String HAZELCAST_CLUSTER = "distributed-consul-cluster";
-    static final List<String> MEMBERS = List.of(HOST + ":5701", HOST + ":5702", HOST + ":5703");
 
-    private static final Duration CONSUL_START = Duration.ofSeconds(30);
+    private static final Duration CONSUL_START = Duration.ofSeconds(60);
     private static final Duration HAZELCAST_START = Duration.ofSeconds(90);
 
     private final Path home;
+    private final Path run;
     private final Supervisor processes;
     private final PrintStream out;
     private final Duration upTimeout;
+    private LabLayout layout;
 
     LocalLab(Path home, PrintStream out, Duration upTimeout) {
         this.home = home;
-        this.processes = Supervisor.detached(home.resolve("compose/.run"));
+        this.run = home.resolve("compose/.run");
+        this.processes = Supervisor.detached(run);
         this.out = out;
         this.upTimeout = upTimeout;
-    }
-
-    /**
-     * One service instance.
-     *
-     * @param name    process name, e.g. {@code logging-8081}
-     * @param service facade, logging or messages
-     * @param port    its fixed port
-     */
-    record Instance(String name, String service, int port) {
-
-        static Instance of(String service, int port) {
-            return new Instance(service + "-" + port, service, port);
-        }
-
-        String key() {
-            return service + ":" + port;
-        }
+        this.layout = LabLayout.named(readLayoutName());
     }
 
     /**
      * Consul, Hazelcast, then every instance; returns once Consul has all of them passing.
      * Whatever started is stopped again if a step fails.
+     *
+     * @param cluster a Consul cluster (3 servers, 3 hosts) instead of one dev agent
      */
-    void up() {
+    void up(boolean cluster) {
         long t0 = System.nanoTime();
-        infra();
+        infra(cluster);
         long t1 = System.nanoTime();
         stopOnFailure(() -> {
-            INSTANCES.forEach(instance -> startInstance(instance.name(), instance.service(), instance.port()));
-            awaitPassing(INSTANCES, upTimeout);
+            layout.instances().forEach(this::startInstance);
+            awaitPassing(layout.instances(), upTimeout);
         });
         out.printf("all %d instances passing: consul + hazelcast took %ds, services %ds%n",
-                   INSTANCES.size(), seconds(t1 - t0), seconds(System.nanoTime() - t1));
-        out.printf("%nConsul UI:   %s/ui/%n", CONSUL);
-        INSTANCES.stream().filter(instance -> instance.service().equals("facade"))
-                .forEach(facade -> out.printf("facade:      http://%s:%d/facade%n", HOST, facade.port()));
+                   layout.instances().size(), seconds(t1 - t0), seconds(System.nanoTime() - t1));
+        out.printf("%nConsul UI:   %s/ui/%n", URI.create("http://" + layout.servers().getFirst() + ":"
+                + LabLayout.CONSUL_PORTS.http()));
+        layout.facades().forEach(facade -> out.printf("facade:      %s%n", facade.uri("/facade")));
         if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null) {
             out.println("Jaeger UI:   http://127.0.0.1:16686");
         }
-        out.printf("logs:        %s/%n%ntry:%n  curl -d msg=hello http://%s:%d/facade%n  curl http://%2$s:%3$d/facade%n"
+        URI facade = layout.facades().getFirst().uri("/facade");
+        out.printf("logs:        %s/%n%ntry:%n  curl -d msg=hello %s%n  curl %s%n"
                            + "  compose/local.sh status%n  compose/local.sh down%n",
-                   home.relativize(processes.logs()), HOST, INSTANCES.getFirst().port());
+                   home.relativize(processes.logs()), facade, facade);
     }
 
     /**
      * Consul and the Hazelcast members only.
+     *
+     * @param cluster a Consul cluster instead of one dev agent
      */
-    void infra() {
+    void infra(boolean cluster) {
         List<String> running = processes.names().stream().filter(processes::alive).toList();
         if (!running.isEmpty()) {
             throw new LabException("already running (" + String.join(" ", running) + "); use down first");
         }
         processes.stop(processes.names()); // forgets stale pid files
+        layout = cluster ? LabLayout.cluster() : LabLayout.dev();
         checkPortsFree();
+        writeLayoutName();
         stopOnFailure(() -> {
-            out.printf("starting consul on %s, log %s%n", CONSUL, processes.log("consul"));
-            ProcessHandle consul = processes.start("consul", ConsulDevAgent.command(HOST, ConsulDevAgent.Ports.defaults(),
-                                                                                    List.of()), Map.of());
-            ConsulDevAgent.awaitLeader(CONSUL, consul, CONSUL_START, () -> processes.logTail("consul", 20));
+            if (layout.isCluster()) {
+                startConsulCluster();
+            } else {
+                startConsulDevAgent();
+            }
             Path jar = hazelcastJar();
-            for (String member : MEMBERS) {
-                String name = "hz-" + member.substring(member.lastIndexOf(':') + 1);
+            for (String member : layout.members()) {
+                String name = memberName(member);
                 out.printf("starting hazelcast member %s, log %s%n", member, processes.log(name));
-                Map<String, String> env = new LinkedHashMap<>(LabJvm.memberEnvironment(HAZELCAST_CLUSTER, member, MEMBERS));
+                Map<String, String> env = new LinkedHashMap<>(LabJvm.memberEnvironment(HAZELCAST_CLUSTER, member, layout.members()));
                 env.put("HZ_MAP_DEFAULT_BACKUPCOUNT", "2"); // every member keeps a copy of every entry
-                processes.start(name, LabJvm.member(jar, List.of()), env);
+                String host = member.substring(0, member.lastIndexOf(':'));
+                processes.start(name, LabJvm.member(jar, List.of("-Dhazelcast.local.localAddress=" + host)), env);
             }
             awaitHazelcast();
+            if (layout.isCluster()) {
+                // the services' defaults name 127.0.0.1:5701-5703; the rest of lab_settings stays default
+                ConsulDevAgent.put(layout.consul(), "/v1/kv/lab_settings",
+                                   "{\"hazelcast_members\": [\"" + String.join("\", \"", layout.members()) + "\"]}", null);
+            }
         });
     }
 
@@ -131,9 +127,9 @@ final class LocalLab {
             out.println("nothing to stop");
             return;
         }
-        stopTier("services", names, name -> !name.startsWith("hz-") && !name.equals("consul"));
+        stopTier("services", names, name -> !name.startsWith("hz-") && !name.startsWith("consul"));
         stopTier("hazelcast", names, name -> name.startsWith("hz-"));
-        stopTier("consul", names, name -> name.equals("consul"));
+        stopTier("consul", names, name -> name.startsWith("consul"));
         out.println("stopped");
     }
 
@@ -141,28 +137,29 @@ final class LocalLab {
      * Processes, then what Consul says of every instance.
      */
     void status() {
-        out.printf("processes (%s):%n", home.relativize(processes.logs().resolveSibling("pids")));
+        out.printf("processes (%s, %s layout):%n", home.relativize(run.resolve("pids")), layout.name());
         List<String> names = processes.names();
         if (names.isEmpty()) {
             out.println("  (none; not started)");
         }
-        names.forEach(name -> out.printf("  %-14s %s%n", name, processes.process(name)
+        names.forEach(name -> out.printf("  %-18s %s%n", name, processes.process(name)
                 .map(process -> "pid " + process.pid() + " alive").orElse("DEAD")));
-        out.printf("consul health (%s):%n", CONSUL);
-        for (String service : SERVICES) {
+        out.printf("consul health (%s):%n", layout.consul());
+        for (String service : LabLayout.SERVICES) {
             List<ConsulHealth.Entry> entries;
             try {
-                entries = ConsulHealth.all(CONSUL, service + "-service");
+                entries = ConsulHealth.all(layout.consul(), service + "-service");
             } catch (IllegalStateException e) {
                 out.println("  consul is not reachable");
                 return;
             }
-            out.printf("  %s-service (expected %d):%n", service, INSTANCES.stream().filter(i -> i.service().equals(service)).count());
+            out.printf("  %s-service (expected %d):%n", service,
+                       layout.instances().stream().filter(i -> i.service().equals(service)).count());
             if (entries.isEmpty()) {
                 out.println("    (no instances registered)");
             }
-            entries.stream().sorted((a, b) -> Integer.compare(a.port(), b.port()))
-                    .forEach(entry -> out.printf("    %-40s port %-6d %s%n", entry.id(), entry.port(), entry.status()));
+            entries.stream().sorted((a, b) -> (a.address() + a.port()).compareTo(b.address() + b.port()))
+                    .forEach(entry -> out.printf("    %-40s %s:%-6d %s%n", entry.id(), entry.address(), entry.port(), entry.status()));
         }
     }
 
@@ -175,16 +172,16 @@ final class LocalLab {
         requireConsul();
         List<Instance> started = new ArrayList<>();
         for (String name : names) {
-            Instance instance = INSTANCES.stream().filter(it -> it.name().equals(name)).findFirst()
+            Instance instance = layout.instances().stream().filter(it -> it.name().equals(name)).findFirst()
                     .orElseThrow(() -> new LabException("no instance named '" + name + "' (names: "
-                            + INSTANCES.stream().map(Instance::name).collect(Collectors.joining(" ")) + ")"));
+                            + layout.instances().stream().map(Instance::name).collect(Collectors.joining(" ")) + ")"));
             Optional<ProcessHandle> running = processes.process(name);
             if (running.isPresent()) {
                 out.printf("%s is running (pid %d); not restarting it%n", name, running.get().pid());
                 continue;
             }
-            checkPortFree(instance.port());
-            startInstance(name, instance.service(), instance.port());
+            checkPortFree(instance.host(), instance.port());
+            startInstance(instance);
             started.add(instance);
         }
         awaitPassing(started, upTimeout);
@@ -192,7 +189,8 @@ final class LocalLab {
     }
 
     /**
-     * Starts one more instance (outside the lab's seven, e.g. for a benchmark) and waits until it passes.
+     * Starts one more instance on the first host (outside the lab's seven, e.g. for a benchmark)
+     * and waits until it passes.
      *
      * @param name    process name
      * @param service facade, logging or messages
@@ -200,12 +198,13 @@ final class LocalLab {
      */
     void start(String name, String service, int port) {
         requireConsul();
-        if (!SERVICES.contains(service)) {
-            throw new LabException("no service '" + service + "' (services: " + String.join(" ", SERVICES) + ")");
+        if (!LabLayout.SERVICES.contains(service)) {
+            throw new LabException("no service '" + service + "' (services: " + String.join(" ", LabLayout.SERVICES) + ")");
         }
-        checkPortFree(port);
-        startInstance(name, service, port);
-        awaitPassing(List.of(new Instance(name, service, port)), upTimeout);
+        Instance instance = new Instance(name, service, layout.hosts().getFirst(), port);
+        checkPortFree(instance.host(), port);
+        startInstance(instance);
+        awaitPassing(List.of(instance), upTimeout);
         out.println(name + " is passing");
     }
 
@@ -225,7 +224,7 @@ final class LocalLab {
      * @param timeout how long to wait
      */
     void await(Duration timeout) {
-        awaitPassing(INSTANCES, timeout);
+        awaitPassing(layout.instances(), timeout);
     }
 
     /**
@@ -240,13 +239,16 @@ final class LocalLab {
      * keeping a copy.
      */
     void env() {
-        out.printf("LAB_CONSUL_URL=%s%n", CONSUL);
+        out.printf("LAB_LAYOUT=%s%n", layout.name());
+        out.printf("LAB_CONSUL_URL=%s%n", layout.consul());
         out.printf("LAB_JAVA=%s%n", LabJvm.java());
         out.printf("LAB_LOG_DIR=%s%n", processes.logs());
-        out.printf("LAB_INSTANCES=(%s)%n", INSTANCES.stream().map(Instance::name).collect(Collectors.joining(" ")));
-        out.printf("LAB_FACADE_PORTS=(%s)%n", INSTANCES.stream().filter(i -> i.service().equals("facade"))
+        out.printf("LAB_INSTANCES=(%s)%n", layout.instances().stream().map(Instance::name).collect(Collectors.joining(" ")));
+        out.printf("LAB_FACADE_PORTS=(%s)%n", layout.facades().stream()
                 .map(i -> Integer.toString(i.port())).collect(Collectors.joining(" ")));
-        out.printf("LAB_SERVICES=(%s)%n", String.join(" ", SERVICES));
+        out.printf("LAB_FACADE_URLS=(%s)%n", layout.facades().stream()
+                .map(i -> i.uri("/facade").toString()).collect(Collectors.joining(" ")));
+        out.printf("LAB_SERVICES=(%s)%n", String.join(" ", LabLayout.SERVICES));
     }
 
     /**
@@ -259,10 +261,48 @@ final class LocalLab {
         LabJvm.service(jar(service), port, List.of()).forEach(out::println);
     }
 
-    private void startInstance(String name, String service, int port) {
-        out.printf("starting %s-service on :%d, log %s%n", service, port, processes.log(name));
-        processes.start(name, LabJvm.service(jar(service), port, List.of()),
-                        Map.of("CONSUL_HTTP_ADDR", CONSUL.getAuthority()));
+    private void startConsulDevAgent() {
+        URI consul = layout.consul();
+        out.printf("starting consul on %s, log %s%n", consul, processes.log("consul"));
+        ProcessHandle agent = processes.start("consul", ConsulDevAgent.command(layout.hosts().getFirst(), LabLayout.CONSUL_PORTS,
+                                                                               List.of()), Map.of());
+        ConsulDevAgent.awaitLeader(consul, agent, CONSUL_START, () -> processes.logTail("consul", 20));
+    }
+
+    private void startConsulCluster() {
+        ConsulCluster cluster = consulCluster();
+        cluster.forgetData(); // a new cluster: no Raft state or node ids of an earlier one
+        cluster.agents().forEach(agent -> out.printf("starting consul %s %s on %s, log %s%n",
+                                                     agent.server() ? "server" : "client agent of", agent.name(),
+                                                     agent.host(), processes.log(agent.name())));
+        cluster.start(CONSUL_START);
+        out.printf("consul cluster formed: %d servers (leader %s), %d client agents%n",
+                   cluster.servers().size(), cluster.leader(), cluster.clients().size());
+    }
+
+    private ConsulCluster consulCluster() {
+        ConsulDevAgent.Ports ports = LabLayout.CONSUL_PORTS;
+        return ConsulCluster.create(processes, run.resolve("consul-data"), layout.servers(), layout.hosts(),
+                                    new ConsulDevAgent.Ports(ports.http(), ports.dns(), ports.serfLan(), ports.serfWan(),
+                                                             ports.server(), -1));
+    }
+
+    // hz-5701 on one host, hz-h2 for the second host's member in a cluster
+    private String memberName(String member) {
+        return layout.isCluster() ? "hz-h" + (layout.members().indexOf(member) + 1)
+                : "hz-" + member.substring(member.lastIndexOf(':') + 1);
+    }
+
+    private void startInstance(Instance instance) {
+        out.printf("starting %s-service on %s:%d, log %s%n", instance.service(), instance.host(), instance.port(),
+                   processes.log(instance.name()));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CONSUL_HTTP_ADDR", instance.consul().getAuthority()); // its own host's agent
+        if (layout.isCluster()) {
+            env.put("SERVER_HOST", instance.host());
+            env.put("CONSUL_SERVICE_ADDRESS", instance.host());
+        }
+        processes.start(instance.name(), LabJvm.service(jar(instance.service()), instance.port(), List.of()), env);
     }
 
     private void awaitPassing(List<Instance> instances, Duration timeout) {
@@ -277,18 +317,18 @@ final class LocalLab {
             }
             Set<String> passing = new HashSet<>();
             for (String service : instances.stream().map(Instance::service).distinct().toList()) {
-                ConsulHealth.passing(CONSUL, service + "-service")
-                        .forEach(entry -> passing.add(service + ":" + entry.port()));
+                ConsulHealth.passing(layout.consul(), service + "-service")
+                        .forEach(entry -> passing.add(entry.address() + ":" + entry.port()));
             }
             String progress = instances.stream().map(Instance::service).distinct()
-                    .map(service -> service + " " + instances.stream().filter(i -> i.service().equals(service) && passing.contains(i.key())).count()
+                    .map(service -> service + " " + instances.stream().filter(i -> i.service().equals(service) && passing.contains(i.host() + ":" + i.port())).count()
                             + "/" + instances.stream().filter(i -> i.service().equals(service)).count())
                     .collect(Collectors.joining("  "));
             if (!progress.equals(last[0])) {
                 last[0] = progress;
                 out.printf("waiting for consul health: %s (%ds)%n", progress, seconds(System.nanoTime() - t0));
             }
-            return instances.stream().allMatch(i -> passing.contains(i.key())) ? Boolean.TRUE : null;
+            return instances.stream().allMatch(i -> passing.contains(i.host() + ":" + i.port())) ? Boolean.TRUE : null;
         }, () -> "every instance passing in Consul; not passing:" + instances.stream()
                 .map(instance -> "\n  " + instance.name() + " (" + processes.log(instance.name()) + "):\n"
                         + processes.logTail(instance.name(), 10).indent(6))
@@ -298,18 +338,18 @@ final class LocalLab {
     private void awaitHazelcast() {
         Eventually.await(HAZELCAST_START, () -> {
             long ready = 0;
-            for (String member : MEMBERS) {
-                String name = "hz-" + member.substring(member.lastIndexOf(':') + 1);
+            for (String member : layout.members()) {
+                String name = memberName(member);
                 if (!processes.alive(name)) {
                     throw new Eventually.GiveUp("hazelcast member " + name + " exited during start:\n" + processes.logTail(name, 30));
                 }
-                if (processes.logText(name).contains("Members {size:" + MEMBERS.size() + ",")) {
+                if (processes.logText(name).contains("Members {size:" + layout.members().size() + ",")) {
                     ready++;
                 }
             }
-            return ready == MEMBERS.size() ? Boolean.TRUE : null;
-        }, () -> "a hazelcast cluster of " + MEMBERS.size() + " members (logs " + processes.logs() + "/hz-*.log)");
-        out.printf("hazelcast cluster of %d members is up%n", MEMBERS.size());
+            return ready == layout.members().size() ? Boolean.TRUE : null;
+        }, () -> "a hazelcast cluster of " + layout.members().size() + " members (logs " + processes.logs() + "/hz-*.log)");
+        out.printf("hazelcast cluster of %d members is up%n", layout.members().size());
     }
 
     private void stopTier(String label, List<String> names, Predicate<String> inTier) {
@@ -345,17 +385,19 @@ final class LocalLab {
     }
 
     private void requireConsul() {
-        if (!processes.alive("consul")) {
+        if (processes.names().stream().noneMatch(name -> name.startsWith("consul") && processes.alive(name))) {
             throw new LabException("the lab is not running (no live consul started by 'up'); start it: compose/local.sh up");
         }
     }
 
     private void checkPortsFree() {
-        List<String> taken = Stream.concat(ConsulDevAgent.Ports.defaults().all().stream(),
-                                           Stream.concat(MEMBERS.stream().map(m -> Integer.parseInt(m.substring(m.lastIndexOf(':') + 1))),
-                                                         INSTANCES.stream().map(Instance::port)))
-                .filter(port -> !free(port))
-                .map(String::valueOf)
+        Stream<String> consul = Stream.concat(layout.servers().stream(), layout.hosts().stream()).distinct()
+                .flatMap(host -> LabLayout.CONSUL_PORTS.all().stream().map(port -> host + ":" + port));
+        Stream<String> others = Stream.concat(layout.members().stream(),
+                                              layout.instances().stream().map(i -> i.host() + ":" + i.port()));
+        List<String> taken = Stream.concat(consul, others)
+                .filter(address -> !free(address.substring(0, address.lastIndexOf(':')),
+                                         Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))))
                 .toList();
         if (!taken.isEmpty()) {
             throw new LabException("ports needed by the lab are taken: " + String.join(" ", taken)
@@ -363,15 +405,15 @@ final class LocalLab {
         }
     }
 
-    private void checkPortFree(int port) {
-        if (port != 0 && !free(port)) {
+    private void checkPortFree(String host, int port) {
+        if (port != 0 && !free(host, port)) {
             throw new LabException("port " + port + " is taken (`ss -ltnp 'sport = :" + port + "'` shows by whom)");
         }
     }
 
-    // Free for TCP and UDP (Consul's DNS) on the lab's address.
-    private static boolean free(int port) {
-        InetSocketAddress address = new InetSocketAddress(HOST, port);
+    // Free for TCP and UDP (Consul's DNS) on that address.
+    private static boolean free(String host, int port) {
+        InetSocketAddress address = new InetSocketAddress(host, port);
         try (ServerSocket tcp = new ServerSocket(); DatagramSocket udp = new DatagramSocket(null)) {
             tcp.bind(address);
             udp.bind(address);
@@ -403,6 +445,23 @@ final class LocalLab {
                     .orElseThrow(() -> new LabException("no logging/target/libs/hazelcast-*.jar (build the project, or set HAZELCAST_JAR)"));
         } catch (IOException e) {
             throw new LabException("no logging/target/libs (build the project, or set HAZELCAST_JAR)");
+        }
+    }
+
+    private String readLayoutName() {
+        try {
+            return Files.readString(run.resolve("layout")).strip();
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    private void writeLayoutName() {
+        try {
+            Files.createDirectories(run);
+            Files.writeString(run.resolve("layout"), layout.name() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -12,7 +12,9 @@ public final class Main {
 
     private static final String USAGE = """
             usage: compose/local.sh COMMAND
-              up                 start Consul, Hazelcast and the 7 instances; wait until all pass
+              up [--cluster]     start Consul, Hazelcast and the 7 instances; wait until all pass
+                                 (--cluster: 3 Consul servers on 127.0.0.11-13 and 3 hosts on
+                                 127.0.0.21-23, each with its client agent, member and instances)
               down               stop everything up started (services, then Hazelcast, then Consul)
               status             processes, and Consul's health of every instance
               restart NAME...    start stopped or killed instances again (logging-8085, ...)
@@ -41,8 +43,8 @@ public final class Main {
         List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
         try {
             switch (args.length == 0 ? "" : args[0]) {
-                case "up" -> lab.up();
-                case "_infra" -> lab.infra();
+                case "up" -> lab.up(cluster(rest));
+                case "_infra" -> lab.infra(cluster(rest));
                 case "down" -> lab.down();
                 case "status" -> lab.status();
                 case "restart" -> lab.restart(atLeastOne(rest));
@@ -58,6 +60,16 @@ public final class Main {
             System.err.println("local.sh: ERROR: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    private static boolean cluster(List<String> options) {
+        if (options.isEmpty()) {
+            return false;
+        }
+        if (!options.equals(List.of("--cluster"))) {
+            usage();
+        }
+        return true;
     }
 
     private static List<String> atLeastOne(List<String> names) {

@@ -166,7 +166,7 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
             MediaType type = mediaType != null ? mediaType : MediaTypes.detectType(key).orElse(MediaTypes.APPLICATION_JSON);
             super.mediaType(type);
             json = type.equals(MediaTypes.APPLICATION_JSON);
-            watchWith(ConsulWatcher.create(restoreWhenMissing));
+            watchWith(ConsulWatcher.create(restoreWhenMissing, readMode()));
             return new ConsulConfigSource(this);
         }
 

@@ -80,7 +80,7 @@ public final class ConsulPrefixConfigSource extends ConsulKeySource implements N
                 throw new IllegalStateException("prefix is required, e.g. config/logging-service/");
             }
             target = new ConsulKey(endpoint(), prefix, true);
-            watchWith(ConsulWatcher.create());
+            watchWith(ConsulWatcher.create(false, readMode()));
             return new ConsulPrefixConfigSource(this);
         }
 

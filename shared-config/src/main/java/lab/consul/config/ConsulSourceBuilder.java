@@ -6,9 +6,10 @@ import io.helidon.config.spi.ChangeWatcher;
 import io.helidon.config.spi.WatchableSource;
 import lab.consul.ConsulEndpoint;
 import lab.consul.ConsulKey;
+import lab.consul.ReadMode;
 
 /**
- * What the builders of both Consul config sources share: the agent, and whether to watch.
+ * What the builders of both Consul config sources share: the agent, whether to watch and how.
  *
  * @param <B> the concrete builder
  */
@@ -18,13 +19,16 @@ public abstract class ConsulSourceBuilder<B extends ConsulSourceBuilder<B>>
 
     private ConsulEndpoint endpoint = ConsulEndpoint.fromEnvironment();
     private boolean watch = true;
+    private ReadMode reads = ReadMode.DEFAULT;
 
     ConsulSourceBuilder() {
     }
 
     /**
-     * Reads {@code address} ({@code host:port} or URL; default from {@code CONSUL_HTTP_ADDR}) and
-     * {@code watch} (default {@code true}), plus Helidon's common source properties ({@code optional}, ...).
+     * Reads {@code address} ({@code host:port} or URL; default from {@code CONSUL_HTTP_ADDR}),
+     * {@code watch} (default {@code true}) and {@code read} (a {@link ReadMode}: {@code consistency},
+     * {@code max-stale}, {@code wait}, {@code min-interval}), plus Helidon's common source
+     * properties ({@code optional}, ...).
      *
      * @param metaConfig meta-config node
      * @return updated builder
@@ -34,6 +38,9 @@ public abstract class ConsulSourceBuilder<B extends ConsulSourceBuilder<B>>
         metaConfig.get("address").asString()
                 .ifPresent(address -> endpoint(ConsulEndpoint.create(address, endpoint.token())));
         metaConfig.get("watch").asBoolean().ifPresent(this::watch);
+        if (metaConfig.get("read").exists()) {
+            readMode(ReadMode.create(metaConfig.get("read")));
+        }
         return super.config(metaConfig);
     }
 
@@ -59,6 +66,17 @@ public abstract class ConsulSourceBuilder<B extends ConsulSourceBuilder<B>>
         return identity();
     }
 
+    /**
+     * How the watch reads; default {@link ReadMode#DEFAULT}.
+     *
+     * @param reads consistency, wait and pause of the watch's blocking query
+     * @return updated builder
+     */
+    public B readMode(ReadMode reads) {
+        this.reads = reads;
+        return identity();
+    }
+
     @Override
     public B changeWatcher(ChangeWatcher<ConsulKey> changeWatcher) {
         watch = false;
@@ -74,6 +92,10 @@ public abstract class ConsulSourceBuilder<B extends ConsulSourceBuilder<B>>
         if (watch) {
             super.changeWatcher(watcher);
         }
+    }
+
+    ReadMode readMode() {
+        return reads;
     }
 
     ConsulEndpoint endpoint() {

@@ -1,6 +1,5 @@
 package lab.consul.config;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +16,7 @@ import lab.consul.BlockingQuery;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
+import lab.consul.ReadMode;
 
 /**
  * Watches one Consul KV key with blocking queries on its own virtual thread and tells Helidon
@@ -28,35 +28,36 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     private static final System.Logger LOGGER = System.getLogger(ConsulWatcher.class.getName());
     private static final Object NOT_READ_YET = new Object();
 
-    private final Duration wait;
+    private final ReadMode reads;
     private final boolean restoreWhenMissing;
     private BlockingQuery<?> query;
     private ConsulConnection client;
     // Only the query's thread touches it.
     private Object last = NOT_READ_YET;
 
-    private ConsulWatcher(Duration wait, boolean restoreWhenMissing) {
-        this.wait = wait;
+    private ConsulWatcher(ReadMode reads, boolean restoreWhenMissing) {
+        this.reads = reads;
         this.restoreWhenMissing = restoreWhenMissing;
     }
 
     /**
-     * A watcher with the longest wait Consul clients here allow.
+     * A watcher that reads as {@link ReadMode#DEFAULT}.
      *
      * @return new watcher
      */
     public static ConsulWatcher create() {
-        return create(false);
+        return create(false, ReadMode.DEFAULT);
     }
 
     /**
      * A watcher that may put the last content back when the key disappears.
      *
      * @param restoreWhenMissing whether to write the last content back (create-only)
+     * @param reads              consistency, wait and pause of its blocking query
      * @return new watcher
      */
-    public static ConsulWatcher create(boolean restoreWhenMissing) {
-        return new ConsulWatcher(ConsulClients.MAX_WAIT, restoreWhenMissing);
+    public static ConsulWatcher create(boolean restoreWhenMissing, ReadMode reads) {
+        return new ConsulWatcher(reads, restoreWhenMissing);
     }
 
     @Override
@@ -64,12 +65,12 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         if (query != null) {
             throw new IllegalStateException("A ConsulWatcher watches one key; create another for " + target);
         }
-        client = ConsulClients.forWatches(target.endpoint());
+        client = ConsulClients.forWatches(target.endpoint(), reads);
         ConsulClient client = this.client;
         BlockingQuery.Question<Object> question = target.prefix()
                 ? params -> cast(client.getKVValues(target.key(), params))
                 : params -> cast(client.getKVValue(target.key(), params));
-        query = BlockingQuery.start("watch-" + target.key(), wait, question,
+        query = BlockingQuery.start("watch-" + target.key(), reads, question,
                                     (value, moved, recovered) -> answered(client, target, listener, value, moved));
     }
 

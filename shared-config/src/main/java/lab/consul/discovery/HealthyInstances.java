@@ -14,6 +14,7 @@ import com.ecwid.consul.v1.health.model.HealthService;
 import lab.consul.BlockingQuery;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
+import lab.consul.ReadMode;
 import lab.consul.ConsulEndpoint;
 
 /**
@@ -44,12 +45,15 @@ public final class HealthyInstances implements AutoCloseable {
     private boolean recovering;
     private long recoveringUntil;
 
-    private HealthyInstances(ConsulConnection client, String serviceName, Duration recoveryGrace) {
+    private HealthyInstances(ConsulConnection client, String serviceName, Duration recoveryGrace, ReadMode reads,
+                             Optional<String> tag) {
         this.client = client;
         this.serviceName = serviceName;
         this.recoveryGrace = recoveryGrace;
         HealthServicesRequest.Builder passing = HealthServicesRequest.newBuilder().setPassing(true);
-        this.watch = BlockingQuery.start("health-" + serviceName, ConsulClients.MAX_WAIT,
+        // Consul filters by tag on its side: a watcher of one shard gets (and is woken by) that shard only.
+        tag.ifPresent(passing::setTag);
+        this.watch = BlockingQuery.start("health-" + serviceName + tag.map(it -> "-" + it).orElse(""), reads,
                                          query -> client.getHealthServices(serviceName, passing.setQueryParams(query).build()),
                                          this::answered);
     }
@@ -62,11 +66,25 @@ public final class HealthyInstances implements AutoCloseable {
      * @return the live set; its first read is under way
      */
     public static HealthyInstances create(ConsulEndpoint endpoint, String serviceName) {
-        return create(endpoint, serviceName, RECOVERY_GRACE);
+        return create(endpoint, serviceName, ReadMode.DEFAULT, Optional.empty());
+    }
+
+    /**
+     * Starts watching the passing instances of a service, or of the part of it that carries a tag.
+     *
+     * @param endpoint    Consul agent
+     * @param serviceName Consul service name
+     * @param reads       consistency, wait and pause of the blocking query
+     * @param tag         only instances registered with this tag (e.g. a zone or a shard)
+     * @return the live set; its first read is under way
+     */
+    public static HealthyInstances create(ConsulEndpoint endpoint, String serviceName, ReadMode reads, Optional<String> tag) {
+        return new HealthyInstances(ConsulClients.forWatches(endpoint, reads), serviceName, RECOVERY_GRACE, reads, tag);
     }
 
     static HealthyInstances create(ConsulEndpoint endpoint, String serviceName, Duration recoveryGrace) {
-        return new HealthyInstances(ConsulClients.forWatches(endpoint), serviceName, recoveryGrace);
+        return new HealthyInstances(ConsulClients.forWatches(endpoint, ReadMode.DEFAULT), serviceName, recoveryGrace,
+                                    ReadMode.DEFAULT, Optional.empty());
     }
 
     /**

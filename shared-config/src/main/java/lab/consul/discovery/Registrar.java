@@ -93,7 +93,7 @@ public final class Registrar implements AutoCloseable {
         service.setName(registration.name());
         service.setAddress(registration.address());
         service.setPort(registration.port());
-        service.setTags(List.of("lab"));
+        service.setTags(registration.tags());
         service.setMeta(registration.meta());
         service.setCheck(check);
         client.agentServiceRegister(service);

@@ -6,7 +6,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,6 +25,8 @@ import io.helidon.config.Config;
  * @param ttl     TTL of the health check that the heartbeat keeps passing
  * @param deregisterAfter how long Consul keeps the instance once critical ({@code DeregisterCriticalServiceAfter})
  * @param meta    service meta, the version among it
+ * @param tags    service tags: {@code lab}, and those of {@code consul.service.tags} (a zone, a
+ *                shard: what another service's discovery may watch alone, {@code consul.discovery.tag})
  */
 public record ServiceRegistration(String name,
                                   String id,
@@ -29,13 +34,15 @@ public record ServiceRegistration(String name,
                                   int port,
                                   Duration ttl,
                                   Duration deregisterAfter,
-                                  Map<String, String> meta) {
+                                  Map<String, String> meta,
+                                  List<String> tags) {
 
     /**
      * Registration of the instance listening on {@code port}, from the {@code consul.service} node:
      * {@code address} (default {@code 127.0.0.1}; {@code auto} registers this host's own non-loopback
      * IPv4 address, what a container needs), {@code ttl} (default 5 s),
-     * {@code deregister-after} (default 1 min, Consul's minimum).
+     * {@code deregister-after} (default 1 min, Consul's minimum), {@code tags} (a list, or words
+     * separated by commas; {@code lab} is always one).
      *
      * @param name   Consul service name
      * @param id     unique id of this instance, see {@link #uniqueId(String)}
@@ -54,7 +61,8 @@ public record ServiceRegistration(String name,
                                        port,
                                        config.get("ttl").as(Duration.class).orElse(Duration.ofSeconds(5)),
                                        config.get("deregister-after").as(Duration.class).orElse(Duration.ofMinutes(1)),
-                                       Map.of("version", version()));
+                                       Map.of("version", version()),
+                                       tags(config.get("tags")));
     }
 
     /**
@@ -106,6 +114,16 @@ public record ServiceRegistration(String name,
         } catch (UnknownHostException e) {
             return "localhost";
         }
+    }
+
+    private static List<String> tags(Config config) {
+        List<String> tags = new ArrayList<>(List.of("lab"));
+        config.asList(String.class).orElse(List.of()).stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::strip)
+                .filter(tag -> !tag.isEmpty() && !tags.contains(tag))
+                .forEach(tags::add);
+        return List.copyOf(tags);
     }
 
     private static String version() {

@@ -43,6 +43,22 @@ class HealthyInstancesTest {
     }
 
     @Test
+    void aWatchOfOneTagSeesThatShardOnly() {
+        Registrar zoneA = register("sharded", 8101, "zone-a");
+        Registrar zoneB = register("sharded", 8102, "zone-b");
+        try (HealthyInstances onlyA = HealthyInstances.create(agent.endpoint(), "sharded", lab.consul.ReadMode.DEFAULT,
+                                                              java.util.Optional.of("zone-a"));
+             HealthyInstances all = HealthyInstances.create(agent.endpoint(), "sharded")) {
+            Eventually.await(Duration.ofSeconds(5), () -> all.all().size() == 2, "both zones seen by the unfiltered watch");
+            Eventually.await(Duration.ofSeconds(5), () -> onlyA.all().size() == 1, "zone-a seen");
+            assertThat(onlyA.all().getFirst().port(), is(8101));
+        } finally {
+            zoneA.close();
+            zoneB.close();
+        }
+    }
+
+    @Test
     void picksAtRandomAcrossAllInstances() {
         List<Registrar> registrars = List.of(register("spread", 8101), register("spread", 8102), register("spread", 8103));
         try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "spread")) {
@@ -178,10 +194,12 @@ class HealthyInstancesTest {
         agent.client().agentServiceRegister(service);
     }
 
-    private static Registrar register(String name, int port) {
+    private static Registrar register(String name, int port, String... tags) {
+        List<String> all = new java.util.ArrayList<>(List.of("lab"));
+        all.addAll(List.of(tags));
         ServiceRegistration registration = new ServiceRegistration(name, name + "-" + port, "127.0.0.1", port,
                                                                    Duration.ofSeconds(30), Duration.ofMinutes(1),
-                                                                   Map.of());
+                                                                   Map.of(), all);
         return Registrar.create(agent.client(), registration, () -> TtlStatus.PASSING).start();
     }
 }

@@ -1,6 +1,7 @@
 package lab.consul.discovery;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import lab.testing.ConsulAgent;
@@ -86,6 +87,6 @@ class RegistrarTest {
 
     static ServiceRegistration registration(String name, int ttlSeconds) {
         return new ServiceRegistration(name, name + "-" + System.nanoTime(), "127.0.0.1", 9,
-                                       Duration.ofSeconds(ttlSeconds), Duration.ofMinutes(1), Map.of("version", "test"));
+                                       Duration.ofSeconds(ttlSeconds), Duration.ofMinutes(1), Map.of("version", "test"), List.of("lab"));
     }
 }

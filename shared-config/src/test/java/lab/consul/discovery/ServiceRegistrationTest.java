@@ -2,6 +2,7 @@ package lab.consul.discovery;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.util.List;
 import java.util.Map;
 
 import io.helidon.config.Config;
@@ -32,5 +33,14 @@ class ServiceRegistrationTest {
         assertThat(registration.deregisterAfter().toMinutes(), is(1L));
         assertThat(registration.checkId(), is("service:x-1"));
         assertThat(ServiceRegistration.uniqueId("x-service"), startsWith("x-service-"));
+        assertThat(registration.tags(), is(List.of("lab")));
+    }
+
+    @Test
+    void tagsFromWordsSeparatedByCommasOrAList() {
+        assertThat(ServiceRegistration.create("x-service", "x-1", 8080, Config.just(ConfigSources.create(
+                Map.of("tags", "zone-a, shard-1,lab")))).tags(), is(List.of("lab", "zone-a", "shard-1")));
+        assertThat(ServiceRegistration.create("x-service", "x-1", 8080, Config.just(ConfigSources.create(
+                Map.of("tags.0", "zone-b", "tags.1", "shard-2")))).tags(), is(List.of("lab", "zone-b", "shard-2")));
     }
 }

@@ -1,0 +1,88 @@
+package lab.consul;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.ecwid.consul.v1.ConsistencyMode;
+import com.ecwid.consul.v1.QueryParams;
+import com.ecwid.consul.v1.Response;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import lab.launcher.Eventually;
+import lab.testing.ConsulAgent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ReadModeTest {
+
+    @RegisterExtension
+    static final ConsulAgent agent = ConsulAgent.perClass();
+
+    @Test
+    void readsStaleByDefaultWithAJitteredWaitAndTheIndex() {
+        for (int i = 0; i < 200; i++) {
+            QueryParams params = ReadMode.DEFAULT.params(42);
+            assertThat(params.getConsistencyMode(), is(ConsistencyMode.STALE));
+            assertThat(params.getIndex(), is(42L));
+            assertThat(params.getWaitTime(), allOf(greaterThanOrEqualTo(60L), lessThanOrEqualTo(63L)));
+            assertThat(params.toUrlParameters(), hasItem("stale"));
+        }
+    }
+
+    @Test
+    void aStaleAnswerFurtherBehindTheLeaderThanMaxStaleIsNotTaken() {
+        assertThat(ReadMode.DEFAULT.tooStale(new Response<>("x", 7L, true, 4_000L)).isPresent(), is(false));
+        assertThat(ReadMode.DEFAULT.tooStale(new Response<>("x", 7L, false, 9_000L)).orElseThrow(),
+                   containsString("9000 ms ago (max-stale 5000 ms)"));
+        ReadMode consistent = new ReadMode(ConsistencyMode.CONSISTENT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO);
+        assertThat("only stale reads have a bound", consistent.tooStale(new Response<>("x", 7L, false, 9_000L)).isPresent(), is(false));
+    }
+
+    @Test
+    void comesFromConfigWithTheDefaultsForWhatIsMissingAndRefusesNonsense() {
+        ReadMode reads = ReadMode.create(config(Map.of("consul.read.consistency", "consistent", "consul.read.wait", "PT5M")));
+        assertThat(reads, is(new ReadMode(ConsistencyMode.CONSISTENT, Duration.ofSeconds(5), Duration.ofMinutes(5),
+                                          Duration.ofMillis(100))));
+        assertThat(ReadMode.create(config(Map.of())), is(ReadMode.DEFAULT));
+        assertThrows(IllegalArgumentException.class,
+                     () -> ReadMode.create(config(Map.of("consul.read.consistency", "sometimes"))));
+        assertThrows(IllegalArgumentException.class,
+                     () -> ReadMode.create(config(Map.of("consul.read.wait", "PT11M"))));
+    }
+
+    @Test
+    void aBurstOfChangesIsFetchedOnceAMinIntervalApart() throws InterruptedException {
+        ConsulConnection client = agent.client();
+        agent.put("/v1/kv/burst", "0");
+        AtomicInteger answers = new AtomicInteger();
+        ReadMode reads = new ReadMode(ConsistencyMode.STALE, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
+        try (BlockingQuery<?> query = BlockingQuery.start("burst", reads, params -> client.getKVValue("burst", params),
+                                                          (value, moved, recovered) -> answers.incrementAndGet())) {
+            Eventually.await(Duration.ofSeconds(5), () -> answers.get() == 1, "the first answer");
+            for (int i = 1; i <= 20; i++) {
+                agent.put("/v1/kv/burst", Integer.toString(i));
+            }
+            Thread.sleep(1_500);
+            assertThat("20 changes within the min-interval, fetched as one or two answers", answers.get(),
+                       lessThanOrEqualTo(3));
+            assertThat(new String(java.util.Base64.getDecoder().decode(
+                    client.getKVValue("burst").getValue().getValue())), is("20"));
+        }
+    }
+
+    private static Config config(Map<String, String> values) {
+        return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .sources(List.of(ConfigSources.create(values))).build().get("consul.read");
+    }
+}
