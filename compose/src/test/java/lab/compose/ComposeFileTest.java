@@ -55,10 +55,29 @@ class ComposeFileTest {
 
     @Test
     void everyServiceIsThere() {
-        List<String> expected = new ArrayList<>(List.of("consul", "consul-seed", "management-center", "jaeger"));
+        List<String> expected = new ArrayList<>(List.of("consul", "consul-seed", "management-center", "jaeger",
+                                                        "consul-server-1", "consul-server-2", "consul-server-3"));
         expected.addAll(HAZELCAST);
         expected.addAll(LAB_SERVICES);
         assertThat(services().keySet(), containsInAnyOrder(expected.toArray()));
+    }
+
+    @Test
+    void consulIsAClusterOfThreeServersAndTheServicesTalkToTheHostsClientAgent() {
+        List<String> servers = List.of("consul-server-1", "consul-server-2", "consul-server-3");
+        for (String name : servers) {
+            List<String> command = list(service(name).get("command")).stream().map(String::valueOf).toList();
+            assertThat(name, command, hasItems("agent", "-server", "-bootstrap-expect=3"));
+            servers.forEach(server -> assertThat(name, command, hasItems("-retry-join=" + server)));
+        }
+        List<String> agent = list(service("consul").get("command")).stream().map(String::valueOf).toList();
+        assertThat("the services' agent is a client agent", agent.contains("-server") || agent.contains("-dev"), is(false));
+        servers.forEach(server -> assertThat(agent, hasItems("-retry-join=" + server)));
+        for (String name : List.of("consul", "consul-seed", "consul-server-1", "consul-server-2", "consul-server-3")) {
+            String image = String.valueOf(service(name).get("image"));
+            assertThat(name + " runs a pinned patch release, not " + image,
+                       image.matches("hashicorp/consul:\\d+\\.\\d+\\.\\d+"), is(true));
+        }
     }
 
     @Test

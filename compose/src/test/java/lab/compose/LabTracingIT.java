@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static lab.compose.LabHttp.get;
 import static lab.compose.LabHttp.instanceUri;
-import static lab.compose.LabHttp.json;
 import static lab.compose.LabHttp.read;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.isEmptyOrNullString;

@@ -16,9 +16,9 @@ import io.helidon.config.Config;
  * <ul>
  *     <li>{@code consistency}: {@code stale} (the default) lets any server answer, so reads spread
  *     over the followers, spare the leader and go on without quorum; {@code default} and
- *     {@code consistent} go through the leader. Consul 1.8 has no agent cache for the health
- *     endpoint's blocking queries ({@code ?cached} only serves non-blocking ones), so stale reads
- *     are how this version spreads them.</li>
+ *     {@code consistent} go through the leader. (The agent cache, {@code ?cached}, would also fold
+ *     the watchers of one agent into one server query; the ecwid client has no way to ask for it,
+ *     so the lab reads stale, which is what the cache does on its way to the servers too.)</li>
  *     <li>{@code max-stale}: the bound on a stale answer: one from a server that has not heard from
  *     the leader for longer ({@code X-Consul-LastContact}) is not taken; the last good answer
  *     stays, as on any error.</li>

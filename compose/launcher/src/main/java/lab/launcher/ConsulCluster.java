@@ -135,10 +135,15 @@ public final class ConsulCluster {
             if (leader().isEmpty()) {
                 return null;
             }
-            String members = ConsulDevAgent.get(any, "/v1/agent/members", null);
-            long alive = agents.stream().filter(agent -> members.contains("\"Name\":\"" + agent.name() + "\"")).count();
-            return alive == agents.size() && !members.contains("\"Status\":4") && !members.contains("\"Status\":3")
-                    ? Boolean.TRUE : null;
+            // serf's member status 1 is "alive" (2 leaving, 3 left, 4 failed)
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> members = (List<Map<String, Object>>) Json.parse(
+                    ConsulDevAgent.get(any, "/v1/agent/members", null));
+            long alive = members.stream()
+                    .filter(member -> Double.valueOf(1).equals(member.get("Status")))
+                    .filter(member -> agents.stream().anyMatch(agent -> agent.name().equals(member.get("Name"))))
+                    .count();
+            return alive == agents.size() ? Boolean.TRUE : null;
         }, () -> "a Consul cluster of " + servers().size() + " servers and " + clients().size()
                 + " client agents with a leader" + processes.logTails());
     }

@@ -1,7 +1,6 @@
 package lab.consul.discovery;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,11 +46,17 @@ public final class Registrar implements AutoCloseable {
 
     /**
      * Registers the instance with its current health and starts the heartbeat at a third of the TTL.
+     * If Consul does not answer now (it went away after the instance's start-up waited for it), the
+     * heartbeat registers the instance once it does: Consul then answers that it knows no such check.
      *
      * @return this registrar
      */
     public Registrar start() {
-        register();
+        try {
+            register();
+        } catch (RuntimeException e) {
+            heartbeatFailed(e);
+        }
         long period = Math.max(registration.ttl().toMillis() / 3, 100);
         heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
         return this;

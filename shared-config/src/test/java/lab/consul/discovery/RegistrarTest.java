@@ -81,6 +81,16 @@ class RegistrarTest {
         }
     }
 
+    @Test
+    void registersOnceConsulAnswersWhenItWasGoneAtStart() {
+        agent.stop();
+        try (Registrar registrar = Registrar.create(agent.client(), registration("late", 3), () -> TtlStatus.PASSING).start()) {
+            String id = registrar.registration().id();
+            agent.restart();
+            Eventually.await(Duration.ofSeconds(10), () -> passing("late").contains(id), "registered by the heartbeat");
+        }
+    }
+
     private static String passing(String name) {
         return agent.get("/v1/health/service/" + name + "?passing");
     }

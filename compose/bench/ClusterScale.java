@@ -1,0 +1,270 @@
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+import com.ecwid.consul.v1.ConsistencyMode;
+import lab.consul.ConsulEndpoint;
+import lab.consul.ReadMode;
+import lab.consul.discovery.HealthyInstances;
+import lab.launcher.ConsulCluster;
+import lab.launcher.ConsulDevAgent;
+import lab.launcher.Supervisor;
+
+/**
+ * R7c/R7d of compose/bench.sh: N instances on a real Consul cluster (3 servers, 3 client agents on
+ * their own loopback addresses), W watchers of the service ({@link HealthyInstances}), first with
+ * the lab's former reads (consistent through the leader, 10 s waits, no pause, the whole service),
+ * then with {@link ReadMode#DEFAULT} and a tag that one instance in twenty carries (a shard).
+ * <p>
+ * {@code java -cp compose/launcher/target/classes:shared-config/target/classes:logging/target/libs/*
+ * compose/bench/ClusterScale.java COUNT WATCHERS CHANGES [new]}: registers COUNT instances with TTL
+ * checks over the three client agents and keeps them alive; per read mode measures Consul's CPU
+ * and bytes written (all 6 agents, from /proc) at rest and per health change, and the time from a
+ * change to the last watcher's cache ({@code new}: the lab's reads only). Prints one line of
+ * key=value pairs.
+ */
+public final class ClusterScale {
+
+    private static final List<String> SERVERS = List.of("127.0.3.11", "127.0.3.12", "127.0.3.13");
+    private static final List<String> HOSTS = List.of("127.0.3.21", "127.0.3.22", "127.0.3.23");
+    private static final String SERVICE = "scale-service";
+    // 20 shards: at 10,000 instances a watcher's answer holds 500 (at 10 shards, 1,000 took 1.0-1.8 s to reach 10 watchers)
+    private static final int SHARDS = 20;
+    // long enough that registering 10,000 (≈ 100 s here) and a saturated machine do not expire checks
+    private static final Duration TTL = Duration.ofMinutes(5);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final long CLK_TCK = 100;
+    // instances whose health a measurement is changing: the keep-alive leaves them alone
+    private static final java.util.Set<String> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // off while a read mode is measured (the TTL outlasts it): its traffic would drown what a change costs
+    private static final AtomicBoolean KEEPING_ALIVE = new AtomicBoolean(true);
+
+    public static void main(String[] args) throws Exception {
+        int count = Integer.parseInt(args[0]);
+        int watchers = Integer.parseInt(args[1]);
+        int changes = Integer.parseInt(args[2]);
+        boolean formerToo = args.length < 4 || !args[3].equals("new");
+        Path root = Files.createTempDirectory("cluster-scale");
+        try (Supervisor processes = Supervisor.owning(root.resolve("logs"))) {
+            ConsulCluster cluster = ConsulCluster.create(processes, root.resolve("data"), SERVERS, HOSTS,
+                                                         new ConsulDevAgent.Ports(8500, 8600, 8301, 8302, 8300, -1));
+            cluster.start(Duration.ofSeconds(60));
+            List<URI> agents = cluster.clients().stream().map(agent -> cluster.http(agent.name())).toList();
+            List<ProcessHandle> consul = cluster.agents().stream()
+                    .map(agent -> processes.process(agent.name()).orElseThrow()).toList();
+            List<ProcessHandle> servers = cluster.servers().stream()
+                    .map(agent -> processes.process(agent.name()).orElseThrow()).toList();
+
+            long t0 = System.nanoTime();
+            register(agents, count);
+            double registerSeconds = (System.nanoTime() - t0) / 1e9;
+            AtomicBoolean alive = new AtomicBoolean(true);
+            Thread keepAlive = Thread.ofVirtual().start(() -> keepAlive(agents, count, alive));
+
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "instances=%d watchers=%d register_s=%.1f ttl_s=%d",
+                                                                 count, watchers, registerSeconds, TTL.toSeconds()));
+            ReadMode former = new ReadMode(ConsistencyMode.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO);
+            try {
+                if (formerToo) {
+                    line.append(measure("former", former, Optional.empty(), agents, consul, servers, count, watchers, changes));
+                }
+            } catch (IllegalStateException e) {
+                // the former reads may not hold at all at this size: say so, and measure the new ones
+                line.append(" former_failed=\"").append(e.getMessage()).append('"');
+            }
+            line.append(measure("new", ReadMode.DEFAULT, Optional.of("shard-3"), agents, consul, servers, count, watchers, changes));
+            alive.set(false);
+            keepAlive.join();
+            System.out.println(line);
+        }
+    }
+
+    // One read mode: W watchers spread over the agents; rest, then CHANGES fail/pass of shard-3 instances.
+    private static String measure(String label, ReadMode reads, Optional<String> tag, List<URI> agents,
+                                  List<ProcessHandle> consul, List<ProcessHandle> servers, int count, int watchers,
+                                  int changes) throws Exception {
+        List<HealthyInstances> caches = new ArrayList<>();
+        int expected = tag.isPresent() ? count / SHARDS : count;
+        try {
+            for (int w = 0; w < watchers; w++) {
+                URI agent = agents.get(w % agents.size());
+                caches.add(HealthyInstances.create(ConsulEndpoint.create(agent.toString(), Optional.empty()), SERVICE, reads, tag));
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (caches.stream().anyMatch(cache -> cache.all().size() != expected)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(label + ": watchers did not see " + expected + " instances (they hold "
+                            + caches.stream().map(cache -> Integer.toString(cache.all().size())).collect(Collectors.joining(","))
+                            + ")");
+                }
+                Thread.sleep(100);
+            }
+            KEEPING_ALIVE.set(false);
+            Thread.sleep(2_000);
+            // at rest: 25 s, so that 10 s waits time out twice
+            Usage before = Usage.of(consul, servers);
+            Thread.sleep(25_000);
+            Usage rest = Usage.of(consul, servers).minus(before);
+            double restSeconds = 25;
+
+            List<Double> times = new ArrayList<>();
+            long changeBytes = 0;
+            double changeCpu = 0;
+            for (int c = 0; c < changes; c++) {
+                String id = SERVICE + "-" + (3 + SHARDS * (c + 1)); // in shard-3
+                HELD.add(id);
+                for (String verb : List.of("fail", "pass")) {
+                    Usage start = Usage.of(consul, servers);
+                    long t0 = System.nanoTime();
+                    put(agentOf(agents, 3 + SHARDS * (c + 1)), "/v1/agent/check/" + verb + "/service:" + id);
+                    boolean present = verb.equals("pass");
+                    while (caches.stream().anyMatch(cache -> cache.all().stream().anyMatch(instance -> instance.id().equals(id)) != present)) {
+                        if (System.nanoTime() - t0 > 60_000_000_000L) {
+                            throw new IllegalStateException(label + ": " + verb + " of " + id + " not in every cache in 60 s");
+                        }
+                        LockSupport.parkNanos(200_000);
+                    }
+                    times.add((System.nanoTime() - t0) / 1e6);
+                    Thread.sleep(500);
+                    double window = (System.nanoTime() - t0) / 1e9;
+                    Usage used = Usage.of(consul, servers).minus(start);
+                    // what the change cost beyond what the same time at rest costs
+                    changeBytes += Math.max(0, used.bytes() - (long) (rest.bytes() * window / restSeconds));
+                    changeCpu += Math.max(0, used.cpuSeconds() - rest.cpuSeconds() * window / restSeconds);
+                    Thread.sleep(1_000);
+                }
+                HELD.remove(id);
+            }
+            KEEPING_ALIVE.set(true);
+            int n = 2 * changes;
+            return String.format(Locale.ROOT, " %1$s_rest_bytes_per_s=%2$.0f %1$s_rest_cpu_pct=%3$.1f %1$s_servers_rest_cpu_pct=%4$.1f"
+                                         + " %1$s_bytes_per_change=%5$d %1$s_cpu_ms_per_change=%6$.0f %1$s_change_max_ms=%7$.0f"
+                                         + " %1$s_change_ms=%8$s %1$s_answer_instances=%9$d",
+                                 label, rest.bytes() / restSeconds, 100 * rest.cpuSeconds() / restSeconds,
+                                 100 * rest.serverCpuSeconds() / restSeconds, changeBytes / n, 1000 * changeCpu / n,
+                                 Collections.max(times), times.stream().map(t -> Long.toString(Math.round(t))).collect(Collectors.joining(",")), expected);
+        } finally {
+            caches.forEach(HealthyInstances::close);
+        }
+    }
+
+    private static void register(List<URI> agents, int count) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(16);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                int n = i;
+                inFlight.acquire();
+                pool.submit(() -> {
+                    try {
+                        String body = """
+                                {"ID": "%1$s-%2$d", "Name": "%1$s", "Address": "10.0.%3$d.%4$d", "Port": 8080,
+                                 "Tags": ["lab", "shard-%5$d"], "Meta": {"version": "scale"},
+                                 "Check": {"CheckID": "service:%1$s-%2$d", "TTL": "%6$ds", "Status": "passing",
+                                           "DeregisterCriticalServiceAfter": "10m"}}
+                                """.formatted(SERVICE, n, n / 250, n % 250, n % SHARDS, TTL.toSeconds());
+                        send(HttpRequest.newBuilder(agentOf(agents, n).resolve("/v1/agent/service/register"))
+                                     .PUT(HttpRequest.BodyPublishers.ofString(body)));
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                });
+            }
+        }
+    }
+
+    // Every instance's TTL passed again once per TTL/3, as the lab's heartbeats do.
+    private static void keepAlive(List<URI> agents, int count, AtomicBoolean alive) {
+        long period = TTL.dividedBy(3).toNanos();
+        while (alive.get()) {
+            long round = System.nanoTime();
+            for (int i = 0; i < count && alive.get(); i++) {
+                while (!KEEPING_ALIVE.get() && alive.get()) {
+                    LockSupport.parkNanos(100_000_000);
+                }
+                if (HELD.contains(SERVICE + "-" + i)) {
+                    continue;
+                }
+                try {
+                    put(agentOf(agents, i), "/v1/agent/check/pass/service:" + SERVICE + "-" + i);
+                } catch (RuntimeException e) {
+                    // the next round tries again
+                }
+                LockSupport.parkNanos(Math.max(0, period / count / 2));
+            }
+            LockSupport.parkNanos(Math.max(0, period - (System.nanoTime() - round)));
+        }
+    }
+
+    private static URI agentOf(List<URI> agents, int instance) {
+        return agents.get(instance % agents.size());
+    }
+
+    private static void put(URI agent, String path) {
+        send(HttpRequest.newBuilder(agent.resolve(path)).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static void send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+                                                      HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(response.statusCode() + " " + response.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // Bytes Consul's processes wrote (network and files, /proc/<pid>/io wchar) and CPU they used.
+    private record Usage(long bytes, double cpuSeconds, double serverCpuSeconds) {
+
+        static Usage of(List<ProcessHandle> consul, List<ProcessHandle> servers) throws IOException {
+            long bytes = 0;
+            double cpu = 0;
+            double serverCpu = 0;
+            for (ProcessHandle process : consul) {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/io"))) {
+                    if (line.startsWith("wchar:")) {
+                        bytes += Long.parseLong(line.substring(6).trim());
+                    }
+                }
+                double seconds = cpuSeconds(process);
+                cpu += seconds;
+                if (servers.contains(process)) {
+                    serverCpu += seconds;
+                }
+            }
+            return new Usage(bytes, cpu, serverCpu);
+        }
+
+        Usage minus(Usage other) {
+            return new Usage(bytes - other.bytes, cpuSeconds - other.cpuSeconds, serverCpuSeconds - other.serverCpuSeconds);
+        }
+
+        private static double cpuSeconds(ProcessHandle process) throws IOException {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLK_TCK;
+        }
+    }
+}
