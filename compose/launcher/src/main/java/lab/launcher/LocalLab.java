@@ -49,7 +49,8 @@ final class LocalLab {
         this.processes = Supervisor.detached(run);
         this.out = out;
         this.upTimeout = upTimeout;
-        this.layout = LabLayout.named(readLayoutName());
+        // The shape of the lab that runs; when none runs, the one a plain `up` starts.
+        this.layout = processes.names().stream().anyMatch(processes::alive) ? LabLayout.named(readLayoutName()) : LabLayout.dev();
     }
 
     /**
@@ -130,6 +131,11 @@ final class LocalLab {
         stopTier("services", names, name -> !name.startsWith("hz-") && !name.startsWith("consul"));
         stopTier("hazelcast", names, name -> name.startsWith("hz-"));
         stopTier("consul", names, name -> name.startsWith("consul"));
+        try {
+            Files.deleteIfExists(run.resolve("layout"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         out.println("stopped");
     }
 
