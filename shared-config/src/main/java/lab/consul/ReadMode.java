@@ -67,16 +67,6 @@ public record ReadMode(ConsistencyMode consistency, Duration maxStale, Duration 
     }
 
     /**
-     * A read mode that holds questions for {@code wait}, otherwise the default.
-     *
-     * @param waitTime longest hold
-     * @return read mode
-     */
-    public static ReadMode waiting(Duration waitTime) {
-        return new ReadMode(DEFAULT.consistency, DEFAULT.maxStale, waitTime, DEFAULT.minInterval);
-    }
-
-    /**
      * The query parameters of one question.
      *
      * @param index the index of the last answer (0: answer at once)

@@ -21,16 +21,6 @@ public final class ConsulHealth {
      * @param status  {@code passing}, {@code warning} or {@code critical}
      */
     public record Entry(String id, String address, int port, String status) {
-
-        /**
-         * {@code http://address:port} plus a path.
-         *
-         * @param path e.g. {@code /settings}
-         * @return URI
-         */
-        public URI uri(String path) {
-            return URI.create("http://" + address + ":" + port + path);
-        }
     }
 
     /**
