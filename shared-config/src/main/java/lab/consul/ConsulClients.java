@@ -16,7 +16,7 @@ import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 /**
  * Builds ecwid {@link ConsulClient}s on an HTTP client of our own (a {@link ConsulConnection}, which
  * its owner closes): a small pool, timeouts that
- * fit blocking queries, one retry for stale keep-alive connections, and the ACL token only ever in
+ * fit blocking queries, one retry for stale keep-alive connections (quick calls only; a watch retries itself), and the ACL token only ever in
  * the {@code X-Consul-Token} header.
  */
 public final class ConsulClients {
@@ -44,7 +44,7 @@ public final class ConsulClients {
      * @return client
      */
     public static ConsulConnection create(ConsulEndpoint endpoint) {
-        return create(endpoint, Duration.ofSeconds(5), 8);
+        return create(endpoint, Duration.ofSeconds(5), 8, 1);
     }
 
     /**
@@ -56,10 +56,13 @@ public final class ConsulClients {
      * @return client
      */
     public static ConsulConnection forWatches(ConsulEndpoint endpoint, ReadMode reads) {
-        return create(endpoint, reads.longestAnswer().plusSeconds(3), 8);
+        // No retry by the HTTP client: a retried question would carry the index of an agent that may have
+        // just restarted, and the new one would hold it for the whole wait. BlockingQuery handles the
+        // error instead (index reset, back-off from 250 ms).
+        return create(endpoint, reads.longestAnswer().plusSeconds(3), 8, 0);
     }
 
-    private static ConsulConnection create(ConsulEndpoint endpoint, Duration readTimeout, int connections) {
+    private static ConsulConnection create(ConsulEndpoint endpoint, Duration readTimeout, int connections, int retries) {
         PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
         pool.setMaxTotal(connections);
         pool.setDefaultMaxPerRoute(connections);
@@ -72,7 +75,7 @@ public final class ConsulClients {
         CloseableHttpClient http = HttpClientBuilder.create()
                 .setConnectionManager(pool)
                 .setDefaultRequestConfig(timeouts)
-                .setRetryHandler(new DefaultHttpRequestRetryHandler(1, true))
+                .setRetryHandler(new DefaultHttpRequestRetryHandler(retries, true))
                 .addInterceptorLast(tokenHeader(endpoint))
                 .disableCookieManagement()
                 .useSystemProperties()
