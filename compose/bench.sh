@@ -25,7 +25,7 @@
 #   R7a health change of 1 of 1,000 instances -> HealthyInstances cache          <= 1 s (max)
 #   R7b HealthyInstances.pick cost, 1,000 / 3 instances (JMH, 2 runs, median)    <= 1.1
 #   R7c on a real Consul cluster (3 servers, 3 client agents) with 10,000 instances and 10 watchers:
-#       health change -> every watcher's cache, the lab's reads (stale, shard tag)  <= 1 s (max)
+#       health change -> every watcher's cache, the lab's reads (agent cache, shard tag)  <= 1 s (max)
 #   R7d Consul bytes written per health change, the lab's reads / the former reads
 #       (through the leader, 10 s waits, the whole service), 5,000 instances       <= 0.1
 #   R8  GET /facade?limit=100 throughput, 200,000 stored / 100 stored (map_name
@@ -617,8 +617,8 @@ r7() {
 # ---- R7c/R7d: a real cluster at scale ----------------------------------------------------------
 r7_cluster() {
   local count="${BENCH_SCALE:-10000}" compared="${BENCH_SCALE_COMPARED:-5000}" watchers=10 out cp consul_bin
-  local text_c="on a 3-server cluster, health change of 1 of $count instances -> all $watchers watchers' caches, stale reads of one shard (1/20), max of 6"
-  local text_d="Consul bytes written per health change, $compared instances, $watchers watchers: stale reads of one shard / former reads (leader, 10 s waits, whole service)"
+  local text_c="on a 3-server cluster, health change of 1 of $count instances -> all $watchers watchers' caches, the lab's reads (agent cache) of one shard (1/20), max of 6"
+  local text_d="Consul bytes written per health change, $compared instances, $watchers watchers: the lab's reads (agent cache) of one shard / former reads (leader, 10 s waits, whole service)"
   cp="$REPO_ROOT/compose/launcher/target/classes:$REPO_ROOT/shared-config/target/classes:$REPO_ROOT/logging/target/libs/*"
   consul_bin="$("$BENCH_HOME/install-consul.sh" 2>/dev/null)"
   # R7c: the lab's reads at full size. (The former reads never hold 10,000 instances here: see docs/scale.md.)

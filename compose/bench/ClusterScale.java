@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
-import com.ecwid.consul.v1.ConsistencyMode;
 import lab.consul.ConsulEndpoint;
 import lab.consul.ReadMode;
 import lab.consul.discovery.HealthyInstances;
+import lab.consul.discovery.Subset;
 import lab.launcher.ConsulCluster;
 import lab.launcher.ConsulDevAgent;
 import lab.launcher.Supervisor;
@@ -33,10 +33,11 @@ import lab.launcher.Supervisor;
  * then with {@link ReadMode#DEFAULT} and a tag that one instance in twenty carries (a shard).
  * <p>
  * {@code java -cp compose/launcher/target/classes:shared-config/target/classes:logging/target/libs/*
- * compose/bench/ClusterScale.java COUNT WATCHERS CHANGES [new]}: registers COUNT instances with TTL
+ * compose/bench/ClusterScale.java COUNT WATCHERS CHANGES [new|stale]}: registers COUNT instances with TTL
  * checks over the three client agents and keeps them alive; per read mode measures Consul's CPU
  * and bytes written (all 6 agents, from /proc) at rest and per health change, and the time from a
- * change to the last watcher's cache ({@code new}: the lab's reads only). Prints one line of
+ * change to the last watcher's cache ({@code new}: the lab's reads only; {@code stale}: them, but
+ * stale instead of through the agent cache). Prints one line of
  * key=value pairs.
  */
 public final class ClusterScale {
@@ -59,7 +60,13 @@ public final class ClusterScale {
         int count = Integer.parseInt(args[0]);
         int watchers = Integer.parseInt(args[1]);
         int changes = Integer.parseInt(args[2]);
-        boolean formerToo = args.length < 4 || !args[3].equals("new");
+        // new: the lab's reads only; stale: them with consistency=stale instead of the agent cache
+        String only = args.length > 3 ? args[3] : "";
+        boolean formerToo = only.isEmpty();
+        ReadMode lab = only.equals("stale")
+                ? new ReadMode(ReadMode.Consistency.STALE, ReadMode.DEFAULT.maxStale(), ReadMode.DEFAULT.waitTime(),
+                               ReadMode.DEFAULT.minInterval())
+                : ReadMode.DEFAULT;
         Path root = Files.createTempDirectory("cluster-scale");
         try (Supervisor processes = Supervisor.owning(root.resolve("logs"))) {
             ConsulCluster cluster = ConsulCluster.create(processes, root.resolve("data"), SERVERS, HOSTS,
@@ -79,16 +86,16 @@ public final class ClusterScale {
 
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "instances=%d watchers=%d register_s=%.1f ttl_s=%d",
                                                                  count, watchers, registerSeconds, TTL.toSeconds()));
-            ReadMode former = new ReadMode(ConsistencyMode.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO);
+            ReadMode former = new ReadMode(ReadMode.Consistency.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO);
             try {
                 if (formerToo) {
-                    line.append(measure("former", former, Optional.empty(), agents, consul, servers, count, watchers, changes));
+                    line.append(measure("former", former, Subset.ALL, agents, consul, servers, count, watchers, changes));
                 }
             } catch (IllegalStateException e) {
                 // the former reads may not hold at all at this size: say so, and measure the new ones
                 line.append(" former_failed=\"").append(e.getMessage()).append('"');
             }
-            line.append(measure("new", ReadMode.DEFAULT, Optional.of("shard-3"), agents, consul, servers, count, watchers, changes));
+            line.append(measure("new", lab, Subset.tagged("shard-3"), agents, consul, servers, count, watchers, changes));
             alive.set(false);
             keepAlive.join();
             System.out.println(line);
@@ -96,15 +103,15 @@ public final class ClusterScale {
     }
 
     // One read mode: W watchers spread over the agents; rest, then CHANGES fail/pass of shard-3 instances.
-    private static String measure(String label, ReadMode reads, Optional<String> tag, List<URI> agents,
+    private static String measure(String label, ReadMode reads, Subset subset, List<URI> agents,
                                   List<ProcessHandle> consul, List<ProcessHandle> servers, int count, int watchers,
                                   int changes) throws Exception {
         List<HealthyInstances> caches = new ArrayList<>();
-        int expected = tag.isPresent() ? count / SHARDS : count;
+        int expected = subset.equals(Subset.ALL) ? count : count / SHARDS;
         try {
             for (int w = 0; w < watchers; w++) {
                 URI agent = agents.get(w % agents.size());
-                caches.add(HealthyInstances.create(ConsulEndpoint.create(agent.toString(), Optional.empty()), SERVICE, reads, tag));
+                caches.add(HealthyInstances.create(ConsulEndpoint.create(agent.toString(), Optional.empty()), SERVICE, reads, subset));
             }
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (caches.stream().anyMatch(cache -> cache.all().size() != expected)) {

@@ -862,7 +862,7 @@ class LabDrillsIT {
 
     private static Map<String, Integer> clusterNodes() {
         Map<String, Integer> nodes = new HashMap<>();
-        read(consul.get("/v1/kv/lab_settings?raw")).path("cluster_nodes").fields()
+        read(consul.get("/v1/kv/cluster_nodes?raw")).fields()
                 .forEachRemaining(entry -> nodes.put(entry.getKey(), entry.getValue().asInt()));
         return nodes;
     }

@@ -101,13 +101,20 @@ final class LabProcesses implements AutoCloseable, AfterAllCallback {
      * @param consulAddress {@code host:port} of the agent
      */
     void startService(String service, String name, String consulAddress, Map<String, String> environment) {
+        startService(service, name, consulAddress, environment, 0);
+    }
+
+    /**
+     * Starts one instance of a service from its jar on a given port (0: one it picks itself).
+     */
+    void startService(String service, String name, String consulAddress, Map<String, String> environment, int port) {
         Path jar = REPO.resolve(service + "/target/" + service + ".jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn verify from the repository root");
         }
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("CONSUL_HTTP_ADDR", consulAddress);
-        processes.start(name, LabJvm.service(jar, 0, TEST_JVM), env);
+        processes.start(name, LabJvm.service(jar, port, TEST_JVM), env);
     }
 
     /**

@@ -24,7 +24,7 @@ public final class Main {
         LabBootstrap lab = LabBootstrap.create("logging-service", args);
         OpenTelemetry telemetry = Telemetry.create(lab.serviceName(), lab.instanceId());
         HazelcastConnection hazelcast = lab.hazelcast(MemberStatusReporter.create(
-                lab.settingsDocument(), () -> lab.settings().current().hazelcastMembers()));
+                lab.document(MemberStatusReporter.KEY), () -> lab.settings().current().hazelcastMembers()));
         MessageStore store = MessageStore.create(hazelcast.client(), () -> lab.settings().current().mapName(),
                                                  HistoryConfig.create(lab.config().get("history")), telemetry);
         lab.serve(routing -> routing(routing, telemetry, lab.settings().current().endpoints().logging(), store));

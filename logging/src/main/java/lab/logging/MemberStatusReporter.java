@@ -15,30 +15,40 @@ import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
+import lab.consul.ConsulErrors;
 import lab.consul.KvDocument;
+import lab.consul.access.ConsulDenials;
 
 /**
- * Keeps {@code cluster_nodes} in {@code lab_settings} current: 1 for each configured Hazelcast
- * member that is in the cluster, 0 for one that is not (members nobody configured are listed too).
- * Fed by Hazelcast's membership events; written with check-and-set, so logging instances that
- * report at the same time never lose each other's writes, and an unchanged status is not written.
+ * Keeps the KV key {@code cluster_nodes} current: {@code {"host:port": 1}} for each configured
+ * Hazelcast member that is in the cluster, 0 for one that is not (members nobody configured are
+ * listed too). Fed by Hazelcast's membership events; written with check-and-set, so logging
+ * instances that report at the same time never lose each other's writes, and an unchanged status
+ * is not written.
+ * <p>
+ * A key of its own, not a part of {@code lab_settings}: logging's token may write the members'
+ * status without being able to change the lab's settings ({@code compose/acl/logging.hcl}).
  */
 final class MemberStatusReporter implements InitialMembershipListener {
 
     private static final System.Logger LOGGER = System.getLogger(MemberStatusReporter.class.getName());
 
-    private final KvDocument settings;
+    /** The KV key. */
+    static final String KEY = "cluster_nodes";
+    private static final String WRITING = "writing " + KEY;
+
+    private final KvDocument nodes;
     private final Supplier<List<String>> configuredMembers;
     // One writer at a time, off Hazelcast's event threads: a KV write may wait on Consul.
     private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("cluster-nodes").factory());
 
-    private MemberStatusReporter(KvDocument settings, Supplier<List<String>> configuredMembers) {
-        this.settings = settings;
+    private MemberStatusReporter(KvDocument nodes, Supplier<List<String>> configuredMembers) {
+        this.nodes = nodes;
         this.configuredMembers = configuredMembers;
     }
 
-    static MemberStatusReporter create(KvDocument settings, Supplier<List<String>> configuredMembers) {
-        return new MemberStatusReporter(settings, configuredMembers);
+    static MemberStatusReporter create(KvDocument nodes, Supplier<List<String>> configuredMembers) {
+        return new MemberStatusReporter(nodes, configuredMembers);
     }
 
     @Override
@@ -77,17 +87,20 @@ final class MemberStatusReporter implements InitialMembershipListener {
 
     private void write(Map<String, Integer> statuses) {
         try {
-            if (settings.update(document -> withNodes(document, statuses))) {
+            if (nodes.update(document -> replaced(document, statuses))) {
                 LOGGER.log(System.Logger.Level.INFO, "cluster_nodes now " + statuses);
             }
+            ConsulDenials.allowed(WRITING);
         } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "Could not write cluster_nodes " + statuses + ": " + e.getMessage());
+            if (!ConsulDenials.denied(e, WRITING, "key:write on \"" + KEY + "\"")) {
+                LOGGER.log(System.Logger.Level.WARNING, "Could not write cluster_nodes " + statuses + ": " + ConsulErrors.describe(e));
+            }
         }
     }
 
-    private static ObjectNode withNodes(ObjectNode document, Map<String, Integer> statuses) {
-        ObjectNode nodes = document.putObject("cluster_nodes");
-        statuses.forEach(nodes::put);
+    private static ObjectNode replaced(ObjectNode document, Map<String, Integer> statuses) {
+        document.removeAll();
+        statuses.forEach(document::put);
         return document;
     }
 

@@ -30,27 +30,27 @@ class MemberStatusReporterTest {
             String second = cluster.addresses().get(1);
             try (HazelcastConnection ignored = HazelcastConnection.connect(
                     settings, "reporter-test",
-                    MemberStatusReporter.create(KvDocument.create(consul.endpoint(), LabSettings.KEY),
+                    MemberStatusReporter.create(KvDocument.create(consul.endpoint(), MemberStatusReporter.KEY),
                                                 settings::hazelcastMembers))) {
                 Eventually.await(Duration.ofSeconds(20), () -> status(consul, first) == 1 && status(consul, second) == 1,
                                  "both members reported up");
                 cluster.stopMember(1);
                 Eventually.await(Duration.ofSeconds(30), () -> status(consul, second) == 0, "stopped member reported down");
                 assertThat(status(consul, first), is(1));
-                assertThat("the rest of lab_settings is untouched",
-                           document(consul).get("queue_name").asText(), is("q"));
+                assertThat("lab_settings is not touched", document(consul, "lab_settings").has(MemberStatusReporter.KEY), is(false));
             }
         }
     }
 
     private static int status(ConsulAgent consul, String member) {
-        JsonNode nodes = document(consul).path("cluster_nodes");
+        JsonNode nodes = document(consul, MemberStatusReporter.KEY);
         return nodes.has(member) ? nodes.get(member).asInt() : -1;
     }
 
-    private static JsonNode document(ConsulAgent consul) {
+    private static JsonNode document(ConsulAgent consul, String key) {
         try {
-            return JSON.readTree(consul.get("/v1/kv/lab_settings?raw"));
+            String raw = consul.get("/v1/kv/" + key + "?raw");
+            return raw.isEmpty() ? JSON.createObjectNode() : JSON.readTree(raw);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import com.ecwid.consul.v1.Response;
+import lab.consul.access.ConsulDenials;
 
 /**
  * One Consul blocking query, asked again and again on its own virtual thread: the one loop behind
@@ -27,14 +28,16 @@ public final class BlockingQuery<T> implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(BlockingQuery.class.getName());
 
     private final String name;
+    private final String right;
     private final ReadMode reads;
     private final Question<T> question;
     private final Listener<T> listener;
     private volatile boolean open = true;
     private final Thread thread;
 
-    private BlockingQuery(String name, ReadMode reads, Question<T> question, Listener<T> listener) {
+    private BlockingQuery(String name, String right, ReadMode reads, Question<T> question, Listener<T> listener) {
         this.name = name;
+        this.right = right;
         this.reads = reads;
         this.question = question;
         this.listener = listener;
@@ -45,14 +48,16 @@ public final class BlockingQuery<T> implements AutoCloseable {
      * Starts asking.
      *
      * @param name     what is watched, for the thread's name and the log
+     * @param right    the ACL right the question needs, named in the log when Consul denies it
      * @param reads    consistency, wait, pause between questions
      * @param question one question with the given query parameters
      * @param listener takes every answer
      * @param <T>      what Consul answers
      * @return the running query; close it to stop
      */
-    public static <T> BlockingQuery<T> start(String name, ReadMode reads, Question<T> question, Listener<T> listener) {
-        return new BlockingQuery<>(name, reads, question, listener);
+    public static <T> BlockingQuery<T> start(String name, String right, ReadMode reads, Question<T> question,
+                                             Listener<T> listener) {
+        return new BlockingQuery<>(name, right, reads, question, listener);
     }
 
     @Override
@@ -76,6 +81,7 @@ public final class BlockingQuery<T> implements AutoCloseable {
                 boolean newAgent = returned < index;
                 if (failures > 0) {
                     LOGGER.log(System.Logger.Level.INFO, "Watch on " + name + " resumed");
+                    ConsulDenials.allowed("watching " + name);
                 }
                 listener.answered(response.getValue(), returned != index, newAgent || failures > 0);
                 failures = 0;
@@ -92,9 +98,11 @@ public final class BlockingQuery<T> implements AutoCloseable {
                 failures++;
                 // After an outage the agent may be a new one whose indexes start small again.
                 index = 0;
-                LOGGER.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                           "Watch on " + name + " failed (" + e.getMessage() + "); keeping the last answer,"
-                                   + " retrying with back-off");
+                if (!ConsulDenials.denied(e, "watching " + name, right)) {
+                    LOGGER.log(failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                               "Watch on " + name + " failed (" + ConsulErrors.describe(e) + "); keeping the last answer,"
+                                       + " retrying with back-off");
+                }
                 if (!Backoff.sleep(failures)) {
                     return;
                 }

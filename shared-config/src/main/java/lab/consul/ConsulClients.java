@@ -8,6 +8,9 @@ import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.ConsulRawClient;
 import org.apache.http.HttpRequestInterceptor;
 import org.apache.http.client.config.RequestConfig;
+import org.apache.http.config.RegistryBuilder;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.DefaultHttpRequestRetryHandler;
 import org.apache.http.impl.client.HttpClientBuilder;
@@ -15,9 +18,10 @@ import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 
 /**
  * Builds ecwid {@link ConsulClient}s on an HTTP client of our own (a {@link ConsulConnection}, which
- * its owner closes): a small pool, timeouts that
- * fit blocking queries, one retry for stale keep-alive connections (quick calls only; a watch retries itself), and the ACL token only ever in
- * the {@code X-Consul-Token} header.
+ * its owner closes): a small pool, timeouts that fit blocking queries, one retry for stale
+ * keep-alive connections (quick calls only; a watch retries itself), TLS when the endpoint is
+ * {@code https} (the CA, client certificate and key files are read when the pool is made), and
+ * the ACL token only ever in the {@code X-Consul-Token} header.
  */
 public final class ConsulClients {
 
@@ -63,7 +67,11 @@ public final class ConsulClients {
     }
 
     private static ConsulConnection create(ConsulEndpoint endpoint, Duration readTimeout, int connections, int retries) {
-        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
+        PoolingHttpClientConnectionManager pool = endpoint.tls()
+                .map(tls -> new PoolingHttpClientConnectionManager(RegistryBuilder.<ConnectionSocketFactory>create()
+                        .register("https", new SSLConnectionSocketFactory(tls.sslContext(), tls.hostnameVerifier()))
+                        .build()))
+                .orElseGet(PoolingHttpClientConnectionManager::new);
         pool.setMaxTotal(connections);
         pool.setDefaultMaxPerRoute(connections);
         pool.setValidateAfterInactivity(2_000);
@@ -90,12 +98,13 @@ public final class ConsulClients {
 
     /*
      * The ecwid client puts tokens into URLs (?token=), where proxies and its own FINEST logger
-     * print them. So it is never given one: the token travels only in this header.
+     * print them. So it is never given one: the token travels only in this header, asked for at
+     * every request (a token file may have been rotated).
      */
     private static HttpRequestInterceptor tokenHeader(ConsulEndpoint endpoint) {
         return (request, context) -> {
             request.removeHeaders("X-Consul-Token");
-            endpoint.token().ifPresent(token -> request.setHeader("X-Consul-Token", token));
+            endpoint.token().current().ifPresent(token -> request.setHeader("X-Consul-Token", token));
         };
     }
 }

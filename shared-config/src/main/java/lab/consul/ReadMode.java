@@ -14,14 +14,15 @@ import io.helidon.config.Config;
 /**
  * How the lab's blocking queries (discovery and the config watch) read from a Consul cluster.
  * <ul>
- *     <li>{@code consistency}: {@code stale} (the default) lets any server answer, so reads spread
- *     over the followers, spare the leader and go on without quorum; {@code default} and
- *     {@code consistent} go through the leader. (The agent cache, {@code ?cached}, would also fold
- *     the watchers of one agent into one server query; the ecwid client has no way to ask for it,
- *     so the lab reads stale, which is what the cache does on its way to the servers too.)</li>
- *     <li>{@code max-stale}: the bound on a stale answer: one from a server that has not heard from
- *     the leader for longer ({@code X-Consul-LastContact}) is not taken; the last good answer
- *     stays, as on any error.</li>
+ *     <li>{@code consistency}, see {@link Consistency}: {@code cached} (the default) reads
+ *     discovery through the agent's cache, which folds all the watchers of one agent into one
+ *     stale query to the servers, and reads what the agent cannot cache ({@code lab_settings}: KV
+ *     has no agent cache in Consul 1.8) {@code stale}; {@code stale} lets any server answer, so
+ *     reads spread over the followers, spare the leader and go on without quorum;
+ *     {@code default} and {@code consistent} go through the leader.</li>
+ *     <li>{@code max-stale}: the bound on a stale (or cached) answer: one from a server that had
+ *     not heard from the leader for longer ({@code X-Consul-LastContact}) is not taken; the last
+ *     good answer stays, as on any error.</li>
  *     <li>{@code wait}: how long Consul holds a question while nothing changes; each question adds
  *     up to 1/16 more at random, so that thousands of watchers do not come back in step.</li>
  *     <li>{@code min-interval}: a pause after every answer, so that a burst of changes is fetched
@@ -33,10 +34,10 @@ import io.helidon.config.Config;
  * @param waitTime    longest hold of a question ({@code wait}), before jitter
  * @param minInterval pause after each answer
  */
-public record ReadMode(ConsistencyMode consistency, Duration maxStale, Duration waitTime, Duration minInterval) {
+public record ReadMode(Consistency consistency, Duration maxStale, Duration waitTime, Duration minInterval) {
 
-    /** Stale reads, at most 5 s behind the leader, 60 s holds, 100 ms between two fetches. */
-    public static final ReadMode DEFAULT = new ReadMode(ConsistencyMode.STALE, Duration.ofSeconds(5),
+    /** Cached (else stale) reads, at most 5 s behind the leader, 60 s holds, 100 ms between two fetches. */
+    public static final ReadMode DEFAULT = new ReadMode(Consistency.CACHED, Duration.ofSeconds(5),
                                                         Duration.ofSeconds(60), Duration.ofMillis(100));
 
     /**
@@ -75,7 +76,7 @@ public record ReadMode(ConsistencyMode consistency, Duration maxStale, Duration 
     public QueryParams params(long index) {
         long waitSeconds = waitTime.toSeconds() + ThreadLocalRandom.current().nextLong(waitTime.toSeconds() / 16 + 1);
         return QueryParams.Builder.builder()
-                .setConsistencyMode(consistency)
+                .setConsistencyMode(consistency.mode)
                 .setWaitTime(waitSeconds)
                 .setIndex(index)
                 .build();
@@ -89,7 +90,7 @@ public record ReadMode(ConsistencyMode consistency, Duration maxStale, Duration 
      */
     public Optional<String> tooStale(Response<?> response) {
         Long lastContact = response.getConsulLastContact();
-        if (consistency != ConsistencyMode.STALE || lastContact == null || lastContact <= maxStale.toMillis()) {
+        if (consistency.mode != ConsistencyMode.STALE || lastContact == null || lastContact <= maxStale.toMillis()) {
             return Optional.empty();
         }
         return Optional.of("a stale answer from a server that last heard from the leader " + lastContact
@@ -105,11 +106,45 @@ public record ReadMode(ConsistencyMode consistency, Duration maxStale, Duration 
         return waitTime.plus(waitTime.dividedBy(8));
     }
 
-    private static ConsistencyMode consistency(String name) {
+    /**
+     * Whether a question to an endpoint the agent can cache (the health of a service) asks for
+     * the cache ({@code ?cached}).
+     *
+     * @return whether to add {@code cached}
+     */
+    public boolean agentCache() {
+        return consistency == Consistency.CACHED;
+    }
+
+    private static Consistency consistency(String name) {
         try {
-            return ConsistencyMode.valueOf(name.trim().toUpperCase(Locale.ROOT));
+            return Consistency.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("consul.read.consistency must be stale, default or consistent, not " + name);
+            throw new IllegalArgumentException("consul.read.consistency must be cached, stale, default or consistent, not " + name);
+        }
+    }
+
+    /**
+     * Who answers a question.
+     */
+    public enum Consistency {
+        /**
+         * The agent's cache where Consul has one for the endpoint (the health of a service): one
+         * background blocking query per agent and question, stale, whatever the number of watchers
+         * on that agent; {@link #STALE} elsewhere.
+         */
+        CACHED(ConsistencyMode.STALE),
+        /** Any server, whether or not it is the leader; works without quorum. */
+        STALE(ConsistencyMode.STALE),
+        /** The leader, as long as it believes it is one. */
+        DEFAULT(ConsistencyMode.DEFAULT),
+        /** The leader, after checking with a quorum that it still is. */
+        CONSISTENT(ConsistencyMode.CONSISTENT);
+
+        private final ConsistencyMode mode;
+
+        Consistency(ConsistencyMode mode) {
+            this.mode = mode;
         }
     }
 }

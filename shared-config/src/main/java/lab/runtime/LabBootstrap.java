@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import com.ecwid.consul.v1.OperationException;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -25,14 +26,17 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import lab.consul.Backoff;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
-import lab.consul.ReadMode;
 import lab.consul.ConsulEndpoint;
+import lab.consul.ConsulErrors;
 import lab.consul.KvDocument;
+import lab.consul.ReadMode;
+import lab.consul.access.ConsulDenials;
 import lab.consul.config.ConsulConfigSource;
 import lab.consul.discovery.ConsulRegistration;
 import lab.consul.discovery.HealthTtl;
 import lab.consul.discovery.HealthyInstances;
 import lab.consul.discovery.ServiceRegistration;
+import lab.consul.discovery.Subset;
 
 /**
  * What every service does with Consul: wait for the agent, seed {@code lab_settings} if it is
@@ -96,6 +100,7 @@ public final class LabBootstrap {
                 .build();
         this.settings = LiveSettings.create(config, settingsSource);
         healthChecks.add(settings);
+        healthChecks.add(ConsulAccessCheck.create());
     }
 
     /**
@@ -271,13 +276,14 @@ public final class LabBootstrap {
     }
 
     /**
-     * The {@code lab_settings} document, for read-modify-write with check-and-set; closed when the
-     * server stops.
+     * A JSON document in Consul KV (logging's {@code cluster_nodes}), for read-modify-write with
+     * check-and-set; closed when the server stops.
      *
+     * @param key KV key
      * @return the KV document
      */
-    public KvDocument settingsDocument() {
-        KvDocument document = KvDocument.create(endpoint, LabSettings.KEY);
+    public KvDocument document(String key) {
+        KvDocument document = KvDocument.create(endpoint, key);
         resources.add(document);
         return document;
     }
@@ -290,7 +296,7 @@ public final class LabBootstrap {
      */
     public HealthyInstances discover(String serviceName) {
         HealthyInstances instances = HealthyInstances.create(endpoint, serviceName, reads,
-                                                             config.get("consul.discovery.tag").asString().asOptional());
+                                                             Subset.create(config.get("consul.discovery")));
         resources.add(instances);
         return instances;
     }
@@ -303,10 +309,10 @@ public final class LabBootstrap {
             } catch (RuntimeException e) {
                 if (failFast) {
                     throw new IllegalStateException("Consul at " + endpoint + " is not usable (fail-fast is on): "
-                                                            + e.getMessage(), e);
+                                                            + ConsulErrors.describe(e, endpoint), e);
                 }
                 LOGGER.log(System.Logger.Level.WARNING, "Waiting for Consul at " + endpoint + " (attempt " + attempt
-                        + "): " + e.getMessage());
+                        + "): " + ConsulErrors.describe(e, endpoint));
                 if (!Backoff.sleep(attempt)) {
                     throw new IllegalStateException("Interrupted while waiting for Consul", e);
                 }
@@ -314,13 +320,42 @@ public final class LabBootstrap {
         }
     }
 
-    // Create-only (CAS index 0): concurrent first instances never overwrite each other or an operator's edit.
+    /*
+     * Create-only (CAS index 0): concurrent first instances never overwrite each other or an
+     * operator's edit. A least-privilege token (compose/acl) may not write lab_settings: seeding
+     * is then the operator's step, and until it is done the instance runs on the defaults it
+     * carries (the live watch takes the seed when it comes). Either way Consul answered.
+     */
     private void seedSettings() {
         PutParams createOnly = new PutParams();
         createOnly.setCas(0L);
-        Boolean created = client.setKVValue(LabSettings.KEY, defaultSettingsDocument(), createOnly).getValue();
+        Boolean created;
+        try {
+            created = client.setKVValue(LabSettings.KEY, defaultSettingsDocument(), createOnly).getValue();
+        } catch (OperationException e) {
+            if (!ConsulDenials.isDenial(e)) {
+                throw e;
+            }
+            readSettings();
+            return;
+        }
         if (Boolean.TRUE.equals(created)) {
             LOGGER.log(System.Logger.Level.INFO, "Seeded Consul KV " + LabSettings.KEY + " with the lab's defaults");
+        }
+    }
+
+    private void readSettings() {
+        String reading = "reading " + LabSettings.KEY;
+        try {
+            if (client.getKVValue(LabSettings.KEY).getValue() == null) {
+                LOGGER.log(System.Logger.Level.WARNING, LabSettings.KEY + " is not in Consul and this instance's token may"
+                        + " not create it (key:write on \"" + LabSettings.KEY + "\"); running on the built-in defaults"
+                        + " until an operator seeds it");
+            }
+            ConsulDenials.allowed(reading);
+        } catch (OperationException e) {
+            ConsulDenials.denied(e, reading, "key:read on \"" + LabSettings.KEY + "\"");
+            throw e;
         }
     }
 

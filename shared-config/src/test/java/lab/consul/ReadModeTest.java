@@ -30,7 +30,9 @@ class ReadModeTest {
     static final ConsulAgent agent = ConsulAgent.perClass();
 
     @Test
-    void readsStaleByDefaultWithAJitteredWaitAndTheIndex() {
+    void readsThroughTheAgentCacheAndStaleByDefaultWithAJitteredWaitAndTheIndex() {
+        assertThat(ReadMode.DEFAULT.agentCache(), is(true));
+        assertThat(ReadMode.create(config(Map.of("consul.read.consistency", "stale"))).agentCache(), is(false));
         for (int i = 0; i < 200; i++) {
             QueryParams params = ReadMode.DEFAULT.params(42);
             assertThat(params.getConsistencyMode(), is(ConsistencyMode.STALE));
@@ -45,14 +47,14 @@ class ReadModeTest {
         assertThat(ReadMode.DEFAULT.tooStale(new Response<>("x", 7L, true, 4_000L)).isPresent(), is(false));
         assertThat(ReadMode.DEFAULT.tooStale(new Response<>("x", 7L, false, 9_000L)).orElseThrow(),
                    containsString("9000 ms ago (max-stale 5000 ms)"));
-        ReadMode consistent = new ReadMode(ConsistencyMode.CONSISTENT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO);
+        ReadMode consistent = new ReadMode(ReadMode.Consistency.CONSISTENT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO);
         assertThat("only stale reads have a bound", consistent.tooStale(new Response<>("x", 7L, false, 9_000L)).isPresent(), is(false));
     }
 
     @Test
     void comesFromConfigWithTheDefaultsForWhatIsMissingAndRefusesNonsense() {
         ReadMode reads = ReadMode.create(config(Map.of("consul.read.consistency", "consistent", "consul.read.wait", "PT5M")));
-        assertThat(reads, is(new ReadMode(ConsistencyMode.CONSISTENT, Duration.ofSeconds(5), Duration.ofMinutes(5),
+        assertThat(reads, is(new ReadMode(ReadMode.Consistency.CONSISTENT, Duration.ofSeconds(5), Duration.ofMinutes(5),
                                           Duration.ofMillis(100))));
         assertThat(ReadMode.create(config(Map.of())), is(ReadMode.DEFAULT));
         assertThrows(IllegalArgumentException.class,
@@ -66,8 +68,8 @@ class ReadModeTest {
         ConsulConnection client = agent.client();
         agent.put("/v1/kv/burst", "0");
         AtomicInteger answers = new AtomicInteger();
-        ReadMode reads = new ReadMode(ConsistencyMode.STALE, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
-        try (BlockingQuery<?> query = BlockingQuery.start("burst", reads, params -> client.getKVValue("burst", params),
+        ReadMode reads = new ReadMode(ReadMode.Consistency.STALE, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
+        try (BlockingQuery<?> query = BlockingQuery.start("burst", "key:read", reads, params -> client.getKVValue("burst", params),
                                                           (value, moved, recovered) -> answers.incrementAndGet())) {
             Eventually.await(Duration.ofSeconds(5), () -> answers.get() == 1, "the first answer");
             for (int i = 1; i <= 20; i++) {

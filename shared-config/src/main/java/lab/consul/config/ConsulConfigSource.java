@@ -19,7 +19,9 @@ import io.helidon.config.spi.ConfigParser;
 import io.helidon.config.spi.ParsableSource;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
+import lab.consul.ConsulErrors;
 import lab.consul.ConsulKey;
+import lab.consul.access.ConsulDenials;
 
 /**
  * A Helidon config source that reads one document (JSON by default, YAML for a {@code .yaml} key)
@@ -81,8 +83,10 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
         try (ConsulConnection client = ConsulClients.create(target().endpoint())) {
             value = client.getKVValue(target().key()).getValue();
         } catch (ConsulException e) {
-            throw new ConfigException("Cannot read Consul key " + target() + ": " + e.getMessage(), e);
+            ConsulDenials.denied(e, "reading " + target().key(), "key:read on \"" + target().key() + "\"");
+            throw new ConfigException("Cannot read Consul key " + target() + ": " + ConsulErrors.describe(e), e);
         }
+        ConsulDenials.allowed("reading " + target().key());
         if (value == null || value.getDecodedValue() == null) {
             status = new Status(0, Optional.empty());
             return Optional.empty();

@@ -36,7 +36,7 @@ public abstract class ConsulSourceBuilder<B extends ConsulSourceBuilder<B>>
     @Override
     public B config(Config metaConfig) {
         metaConfig.get("address").asString()
-                .ifPresent(address -> endpoint(ConsulEndpoint.create(address, endpoint.token())));
+                .ifPresent(address -> endpoint(endpoint.withAddress(address)));
         metaConfig.get("watch").asBoolean().ifPresent(this::watch);
         if (metaConfig.get("read").exists()) {
             readMode(ReadMode.create(metaConfig.get("read")));

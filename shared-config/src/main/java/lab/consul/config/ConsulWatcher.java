@@ -17,6 +17,7 @@ import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
 import lab.consul.ReadMode;
+import lab.consul.access.ConsulDenials;
 
 /**
  * Watches one Consul KV key with blocking queries on its own virtual thread and tells Helidon
@@ -70,7 +71,8 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         BlockingQuery.Question<Object> question = target.prefix()
                 ? params -> cast(client.getKVValues(target.key(), params))
                 : params -> cast(client.getKVValue(target.key(), params));
-        query = BlockingQuery.start("watch-" + target.key(), reads, question,
+        String right = "key:read on " + (target.prefix() ? "prefix " : "") + "\"" + target.key() + "\"";
+        query = BlockingQuery.start("watch-" + target.key(), right, reads, question,
                                     (value, moved, recovered) -> answered(client, target, listener, value, moved));
     }
 
@@ -104,8 +106,17 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     private static void restore(ConsulClient client, ConsulKey target, String content) {
         PutParams createOnly = new PutParams();
         createOnly.setCas(0L);
-        if (Boolean.TRUE.equals(client.setKVValue(target.key(), content, createOnly).getValue())) {
-            LOGGER.log(System.Logger.Level.INFO, "Consul key " + target.key() + " was gone; restored the last known value");
+        String restoring = "restoring " + target.key();
+        try {
+            if (Boolean.TRUE.equals(client.setKVValue(target.key(), content, createOnly).getValue())) {
+                LOGGER.log(System.Logger.Level.INFO, "Consul key " + target.key() + " was gone; restored the last known value");
+            }
+            ConsulDenials.allowed(restoring);
+        } catch (RuntimeException e) {
+            // A read-only token: the last value stays in use; putting it back is the operator's (logged once).
+            if (!ConsulDenials.denied(e, restoring, "key:write on \"" + target.key() + "\"")) {
+                throw e;
+            }
         }
     }
 

@@ -46,15 +46,17 @@ public final class HealthyInstances implements AutoCloseable {
     private long recoveringUntil;
 
     private HealthyInstances(ConsulConnection client, String serviceName, Duration recoveryGrace, ReadMode reads,
-                             Optional<String> tag) {
+                             Subset subset) {
         this.client = client;
         this.serviceName = serviceName;
         this.recoveryGrace = recoveryGrace;
         HealthServicesRequest.Builder passing = HealthServicesRequest.newBuilder().setPassing(true);
-        // Consul filters by tag on its side: a watcher of one shard gets (and is woken by) that shard only.
-        tag.ifPresent(passing::setTag);
-        this.watch = BlockingQuery.start("health-" + serviceName + tag.map(it -> "-" + it).orElse(""), reads,
-                                         query -> client.getHealthServices(serviceName, passing.setQueryParams(query).build()),
+        // Consul filters on its side: a watcher of one shard gets (and is woken by) that shard only.
+        subset.tag().ifPresent(passing::setTag);
+        this.watch = BlockingQuery.start("health-" + serviceName + (subset.equals(Subset.ALL) ? "" : " (" + subset + ")"),
+                                         "service:read on \"" + serviceName + "\" and node:read", reads,
+                                         query -> client.healthServices(serviceName, passing.setQueryParams(query).build(),
+                                                                        reads.agentCache(), subset.filter()),
                                          this::answered);
     }
 
@@ -66,25 +68,25 @@ public final class HealthyInstances implements AutoCloseable {
      * @return the live set; its first read is under way
      */
     public static HealthyInstances create(ConsulEndpoint endpoint, String serviceName) {
-        return create(endpoint, serviceName, ReadMode.DEFAULT, Optional.empty());
+        return create(endpoint, serviceName, ReadMode.DEFAULT, Subset.ALL);
     }
 
     /**
-     * Starts watching the passing instances of a service, or of the part of it that carries a tag.
+     * Starts watching the passing instances of a service, or of a part of it (a zone, a shard).
      *
      * @param endpoint    Consul agent
      * @param serviceName Consul service name
      * @param reads       consistency, wait and pause of the blocking query
-     * @param tag         only instances registered with this tag (e.g. a zone or a shard)
+     * @param subset      which of its instances: by tag, by filter expression, or all
      * @return the live set; its first read is under way
      */
-    public static HealthyInstances create(ConsulEndpoint endpoint, String serviceName, ReadMode reads, Optional<String> tag) {
-        return new HealthyInstances(ConsulClients.forWatches(endpoint, reads), serviceName, RECOVERY_GRACE, reads, tag);
+    public static HealthyInstances create(ConsulEndpoint endpoint, String serviceName, ReadMode reads, Subset subset) {
+        return new HealthyInstances(ConsulClients.forWatches(endpoint, reads), serviceName, RECOVERY_GRACE, reads, subset);
     }
 
     static HealthyInstances create(ConsulEndpoint endpoint, String serviceName, Duration recoveryGrace) {
         return new HealthyInstances(ConsulClients.forWatches(endpoint, ReadMode.DEFAULT), serviceName, recoveryGrace,
-                                    ReadMode.DEFAULT, Optional.empty());
+                                    ReadMode.DEFAULT, Subset.ALL);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.OperationException;
 import com.ecwid.consul.v1.agent.model.NewService;
+import lab.consul.ConsulErrors;
+import lab.consul.access.ConsulDenials;
 
 /**
  * Registers one instance in Consul with a TTL check, keeps the check alive with a heartbeat on a
@@ -84,7 +86,9 @@ public final class Registrar implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "Could not deregister " + registration.id() + ": " + e.getMessage());
+            if (!ConsulDenials.denied(e, "deregistering " + registration.id(), right())) {
+                LOGGER.log(System.Logger.Level.WARNING, "Could not deregister " + registration.id() + ": " + ConsulErrors.describe(e));
+            }
         }
     }
 
@@ -115,6 +119,7 @@ public final class Registrar implements AutoCloseable {
                 LOGGER.log(System.Logger.Level.INFO, "Heartbeat to Consul works again");
                 failing = false;
             }
+            ConsulDenials.allowed(what());
         } catch (OperationException e) {
             if (forgotten(e)) {
                 LOGGER.log(System.Logger.Level.INFO, "Consul no longer knows " + registration.id() + "; registering again");
@@ -144,11 +149,22 @@ public final class Registrar implements AutoCloseable {
         }
     }
 
+    // One line per failure spell; a denial says which right the token lacks.
     private void heartbeatFailed(RuntimeException e) {
-        if (!failing) {
-            LOGGER.log(System.Logger.Level.WARNING, "Heartbeat for " + registration.id() + " failed: " + e.getMessage());
+        if (ConsulDenials.denied(e, what(), right())) {
+            failing = true;
+        } else if (!failing) {
+            LOGGER.log(System.Logger.Level.WARNING, "Heartbeat for " + registration.id() + " failed: " + ConsulErrors.describe(e));
             failing = true;
         }
+    }
+
+    private String what() {
+        return "registering and heartbeats of " + registration.id();
+    }
+
+    private String right() {
+        return "service:write on \"" + registration.name() + "\"";
     }
 
     // Consul 1.8 answers a heartbeat for a check it does not know with 500 "does not have associated TTL".

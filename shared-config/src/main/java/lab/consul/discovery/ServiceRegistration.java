@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import io.helidon.config.Config;
@@ -24,7 +25,8 @@ import io.helidon.config.Config;
  * @param port    HTTP port
  * @param ttl     TTL of the health check that the heartbeat keeps passing
  * @param deregisterAfter how long Consul keeps the instance once critical ({@code DeregisterCriticalServiceAfter})
- * @param meta    service meta, the version among it
+ * @param meta    service meta: {@code version}, and those of {@code consul.service.meta} (a zone:
+ *                what another service's discovery may watch alone, {@code consul.discovery.filter})
  * @param tags    service tags: {@code lab}, and those of {@code consul.service.tags} (a zone, a
  *                shard: what another service's discovery may watch alone, {@code consul.discovery.tag})
  */
@@ -42,7 +44,8 @@ public record ServiceRegistration(String name,
      * {@code address} (default {@code 127.0.0.1}; {@code auto} registers this host's own non-loopback
      * IPv4 address, what a container needs), {@code ttl} (default 5 s),
      * {@code deregister-after} (default 1 min, Consul's minimum), {@code tags} (a list, or words
-     * separated by commas; {@code lab} is always one).
+     * separated by commas; {@code lab} is always one), {@code meta} (keys and values, e.g.
+     * {@code meta.zone=a}; {@code version} is always the build's).
      *
      * @param name   Consul service name
      * @param id     unique id of this instance, see {@link #uniqueId(String)}
@@ -61,7 +64,7 @@ public record ServiceRegistration(String name,
                                        port,
                                        config.get("ttl").as(Duration.class).orElse(Duration.ofSeconds(5)),
                                        config.get("deregister-after").as(Duration.class).orElse(Duration.ofMinutes(1)),
-                                       Map.of("version", version()),
+                                       meta(config.get("meta")),
                                        tags(config.get("tags")));
     }
 
@@ -124,6 +127,12 @@ public record ServiceRegistration(String name,
                 .filter(tag -> !tag.isEmpty() && !tags.contains(tag))
                 .forEach(tags::add);
         return List.copyOf(tags);
+    }
+
+    private static Map<String, String> meta(Config config) {
+        Map<String, String> meta = new TreeMap<>(config.detach().asMap().orElse(Map.of()));
+        meta.put("version", version());
+        return Map.copyOf(meta);
     }
 
     private static String version() {

@@ -4,12 +4,20 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.ecwid.consul.v1.ConsistencyMode;
+import com.ecwid.consul.v1.OperationException;
+import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.agent.model.NewService;
-import lab.testing.ConsulAgent;
+import com.ecwid.consul.v1.health.HealthServicesRequest;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import lab.consul.ReadMode;
 import lab.launcher.Eventually;
+import lab.testing.ConsulAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,8 +26,11 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasEntry;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class HealthyInstancesTest {
 
@@ -46,8 +57,8 @@ class HealthyInstancesTest {
     void aWatchOfOneTagSeesThatShardOnly() {
         Registrar zoneA = register("sharded", 8101, "zone-a");
         Registrar zoneB = register("sharded", 8102, "zone-b");
-        try (HealthyInstances onlyA = HealthyInstances.create(agent.endpoint(), "sharded", lab.consul.ReadMode.DEFAULT,
-                                                              java.util.Optional.of("zone-a"));
+        try (HealthyInstances onlyA = HealthyInstances.create(agent.endpoint(), "sharded", ReadMode.DEFAULT,
+                                                              Subset.tagged("zone-a"));
              HealthyInstances all = HealthyInstances.create(agent.endpoint(), "sharded")) {
             Eventually.await(Duration.ofSeconds(5), () -> all.all().size() == 2, "both zones seen by the unfiltered watch");
             Eventually.await(Duration.ofSeconds(5), () -> onlyA.all().size() == 1, "zone-a seen");
@@ -56,6 +67,39 @@ class HealthyInstancesTest {
             zoneA.close();
             zoneB.close();
         }
+    }
+
+    @Test
+    void aWatchWithAFilterSeesTheInstancesWhoseMetaMatches() {
+        Config zoneA = config(Map.of("meta.zone", "a"));
+        Registrar a = Registrar.create(agent.client(), ServiceRegistration.create("zoned", "zoned-a", 8111, zoneA),
+                                       () -> TtlStatus.PASSING).start();
+        Registrar b = Registrar.create(agent.client(), ServiceRegistration.create("zoned", "zoned-b", 8112, config(Map.of("meta.zone", "b"))),
+                                       () -> TtlStatus.PASSING).start();
+        Subset onlyZoneA = Subset.create(config(Map.of("filter", "Service.Meta.zone == \"a\"")));
+        try (HealthyInstances inZoneA = HealthyInstances.create(agent.endpoint(), "zoned", ReadMode.DEFAULT, onlyZoneA);
+             HealthyInstances all = HealthyInstances.create(agent.endpoint(), "zoned")) {
+            Eventually.await(Duration.ofSeconds(5), () -> all.all().size() == 2, "both zones seen by the unfiltered watch");
+            Eventually.await(Duration.ofSeconds(5), () -> inZoneA.all().size() == 1, "zone a seen");
+            assertThat(inZoneA.all().getFirst().id(), is("zoned-a"));
+            assertThat(a.registration().meta(), hasEntry("zone", "a"));
+            assertThat("the build's version stays", a.registration().meta(), hasKey("version"));
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void asksForTheAgentCache() {
+        // The agent refuses ?cached with ?consistent: a real answer to "is cached sent at all".
+        HealthServicesRequest consistent = HealthServicesRequest.newBuilder().setPassing(true)
+                .setQueryParams(QueryParams.Builder.builder().setConsistencyMode(ConsistencyMode.CONSISTENT).build())
+                .build();
+        OperationException refused = assertThrows(OperationException.class,
+                () -> agent.client().healthServices("consul", consistent, true, Optional.empty()));
+        assertThat(refused.getStatusCode(), is(400));
+        assertThat(agent.client().healthServices("consul", consistent, false, Optional.empty()).getValue().size(), is(1));
     }
 
     @Test
@@ -201,5 +245,10 @@ class HealthyInstancesTest {
                                                                    Duration.ofSeconds(30), Duration.ofMinutes(1),
                                                                    Map.of(), all);
         return Registrar.create(agent.client(), registration, () -> TtlStatus.PASSING).start();
+    }
+
+    private static Config config(Map<String, String> values) {
+        return Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .sources(List.of(ConfigSources.create(values))).build();
     }
 }

@@ -1,0 +1,169 @@
+package lab.consul.access;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+import org.apache.http.conn.ssl.DefaultHostnameVerifier;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+
+/**
+ * How the lab speaks TLS to its Consul agent, named as the {@code consul} CLI names it:
+ * {@code CONSUL_CACERT} (the CA that signed the agent's certificate; default: the JDK's trusted
+ * CAs), {@code CONSUL_CLIENT_CERT} and {@code CONSUL_CLIENT_KEY} (this client's certificate, for
+ * an agent with {@code verify_incoming}), {@code CONSUL_TLS_SERVER_NAME} (the name the agent's
+ * certificate must carry, when it is not the address's host, e.g. {@code server.dc1.consul}) and
+ * {@code CONSUL_HTTP_SSL_VERIFY=false} (trust any certificate: for a first try only).
+ * <p>
+ * Files are read each time a context is built (a new connection pool), so renewed certificates
+ * are taken without a restart by whatever connects next.
+ *
+ * @param caCert     CA certificates (PEM)
+ * @param clientCert this client's certificate chain (PEM)
+ * @param clientKey  this client's private key (PEM)
+ * @param serverName name to verify the agent's certificate against
+ * @param verify     whether the agent's certificate is verified at all
+ */
+public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Optional<Path> clientKey,
+                        Optional<String> serverName, boolean verify) {
+
+    private static final char[] NO_PASSWORD = new char[0];
+
+    /**
+     * Checks that a client certificate comes with its key.
+     */
+    public ConsulTls {
+        if (clientCert.isPresent() != clientKey.isPresent()) {
+            throw new IllegalArgumentException("CONSUL_CLIENT_CERT and CONSUL_CLIENT_KEY go together: set both or neither");
+        }
+    }
+
+    /**
+     * From the variables the {@code consul} CLI reads.
+     *
+     * @param environment variables
+     * @return TLS settings (used when the address is {@code https})
+     */
+    public static ConsulTls create(Map<String, String> environment) {
+        return new ConsulTls(path(environment, "CONSUL_CACERT"),
+                             path(environment, "CONSUL_CLIENT_CERT"),
+                             path(environment, "CONSUL_CLIENT_KEY"),
+                             value(environment, "CONSUL_TLS_SERVER_NAME"),
+                             value(environment, "CONSUL_HTTP_SSL_VERIFY").map(it -> !it.equalsIgnoreCase("false")).orElse(true));
+    }
+
+    /**
+     * A TLS context with these CAs and this client's certificate.
+     *
+     * @return context
+     * @throws IllegalArgumentException when a file is missing or not what its setting says (the
+     *                                  message names the setting and the file, never the content)
+     */
+    public SSLContext sslContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(clientCert.isPresent() ? keyManagers() : null, trustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("TLS to Consul cannot be set up: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What checks that the agent's certificate names the agent.
+     *
+     * @return verifier: none when {@code verify} is off; against {@code serverName} when set
+     */
+    public HostnameVerifier hostnameVerifier() {
+        if (!verify) {
+            return NoopHostnameVerifier.INSTANCE;
+        }
+        DefaultHostnameVerifier standard = new DefaultHostnameVerifier();
+        if (serverName.isEmpty()) {
+            return standard;
+        }
+        String name = serverName.get();
+        return (host, session) -> {
+            try {
+                standard.verify(name, (X509Certificate) session.getPeerCertificates()[0]);
+                return true;
+            } catch (javax.net.ssl.SSLException e) {
+                return false;
+            }
+        };
+    }
+
+    private javax.net.ssl.KeyManager[] keyManagers() throws GeneralSecurityException {
+        List<X509Certificate> chain = Pem.certificates(clientCert.orElseThrow(), "CONSUL_CLIENT_CERT");
+        PrivateKey key = Pem.privateKey(clientKey.orElseThrow(), "CONSUL_CLIENT_KEY");
+        KeyStore store = emptyStore();
+        store.setKeyEntry("client", key, NO_PASSWORD, chain.toArray(X509Certificate[]::new));
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(store, NO_PASSWORD);
+        return factory.getKeyManagers();
+    }
+
+    private TrustManager[] trustManagers() throws GeneralSecurityException {
+        if (!verify) {
+            return new TrustManager[] {new TrustingEveryone()};
+        }
+        if (caCert.isEmpty()) {
+            return null; // the JDK's own CAs
+        }
+        KeyStore store = emptyStore();
+        List<X509Certificate> cas = Pem.certificates(caCert.get(), "CONSUL_CACERT");
+        for (int i = 0; i < cas.size(); i++) {
+            store.setCertificateEntry("ca-" + i, cas.get(i));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return factory.getTrustManagers();
+    }
+
+    private static KeyStore emptyStore() throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try {
+            store.load(null, null);
+        } catch (java.io.IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        return store;
+    }
+
+    private static Optional<Path> path(Map<String, String> environment, String name) {
+        return value(environment, name).map(Path::of);
+    }
+
+    private static Optional<String> value(Map<String, String> environment, String name) {
+        return Optional.ofNullable(environment.get(name)).map(String::strip).filter(it -> !it.isEmpty());
+    }
+
+    // CONSUL_HTTP_SSL_VERIFY=false, as the CLI's: any certificate is taken.
+    private static final class TrustingEveryone implements X509TrustManager {
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
