@@ -5,6 +5,9 @@
 #
 #   compose/local.sh up          build if needed, start everything, wait until
 #                                Consul reports every instance passing
+#   compose/local.sh up --secure the same, Consul locked down: HTTPS only with client
+#                                certificates, ACLs default deny, a token per service
+#   compose/local.sh up --cluster  3 Consul servers and 3 hosts with their agents
 #   compose/local.sh down        stop everything `up` started (idempotent)
 #   compose/local.sh status      processes and Consul health of every instance
 #   compose/local.sh logs NAME   follow compose/.run/logs/NAME.log

@@ -8,12 +8,13 @@
 #
 # Talks to the agent the CLI's way: CONSUL_HTTP_ADDR (https:// for TLS), CONSUL_HTTP_TOKEN or
 # CONSUL_HTTP_TOKEN_FILE (a token that may manage ACLs), CONSUL_CACERT, CONSUL_CLIENT_CERT,
-# CONSUL_CLIENT_KEY, CONSUL_TLS_SERVER_NAME. CONSUL_BIN names the binary (default: consul on PATH).
+# CONSUL_CLIENT_KEY, CONSUL_TLS_SERVER_NAME. CONSUL_BIN names the binary (default: compose/install-consul.sh's).
 # Secrets go only into DIR (mode 600); what is printed names accessors, never secrets.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-consul="${CONSUL_BIN:-consul}"
+# CONSUL_BIN, or the consul compose/install-consul.sh finds (PATH, .tools/bin) or installs
+consul="${CONSUL_BIN:-$("$here/../install-consul.sh" 2>/dev/null)}"
 
 usage() {
   sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'

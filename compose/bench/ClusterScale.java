@@ -90,6 +90,9 @@ public final class ClusterScale {
             try {
                 if (formerToo) {
                     line.append(measure("former", former, Subset.ALL, agents, consul, servers, count, watchers, changes));
+                    // the closed watchers' last questions are still held by the servers: let them answer and
+                    // end before the next mode's rest is measured, or their answers count as its traffic
+                    Thread.sleep(former.longestAnswer().plusSeconds(3).toMillis());
                 }
             } catch (IllegalStateException e) {
                 // the former reads may not hold at all at this size: say so, and measure the new ones

@@ -16,20 +16,24 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import lab.consul.discovery.ServiceRegistration;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -55,7 +59,7 @@ class ComposeFileTest {
 
     @Test
     void everyServiceIsThere() {
-        List<String> expected = new ArrayList<>(List.of("consul", "consul-seed", "management-center", "jaeger",
+        List<String> expected = new ArrayList<>(List.of("consul", "consul-seed", "management-center", "jaeger", "prometheus",
                                                         "consul-server-1", "consul-server-2", "consul-server-3"));
         expected.addAll(HAZELCAST);
         expected.addAll(LAB_SERVICES);
@@ -78,6 +82,27 @@ class ComposeFileTest {
             assertThat(name + " runs a pinned patch release, not " + image,
                        image.matches("hashicorp/consul:\\d+\\.\\d+\\.\\d+"), is(true));
         }
+    }
+
+    @Test
+    void prometheusFindsTheInstancesThroughConsulAndScrapesTheirMetricsPath() {
+        Map<String, Object> prometheus = service("prometheus");
+        assertThat(String.valueOf(prometheus.get("image")), startsWith("prom/prometheus:v"));
+        assertThat(publishedPorts(prometheus), contains("9090/tcp"));
+        Map<String, Object> config = map(new Yaml(new SafeConstructor(new LoaderOptions())).load(
+                read(REPO.resolve("compose/prometheus.yml"))));
+        Map<String, Object> job = map(list(config.get("scrape_configs")).getFirst());
+        Map<String, Object> consul = map(list(job.get("consul_sd_configs")).getFirst());
+        assertThat(consul.get("server"), is("consul:8500"));
+        assertThat(list(consul.get("services")).stream().map(String::valueOf).toList(),
+                   containsInAnyOrder("facade-service", "logging-service", "messages-service"));
+        List<String> relabels = list(job.get("relabel_configs")).stream().map(it -> String.valueOf(map(it))).toList();
+        assertThat(relabels, hasItem(allOf(containsString("__meta_consul_service_metadata_" + ServiceRegistration.METRICS_PATH_META),
+                                           containsString("target_label=__metrics_path__"))));
+        for (String label : List.of("service", "instance_id", "host")) {
+            assertThat(relabels, hasItem(containsString("target_label=" + label)));
+        }
+        assertThat(relabels, hasItem(allOf(containsString("__meta_consul_health"), containsString("action=keep"))));
     }
 
     @Test

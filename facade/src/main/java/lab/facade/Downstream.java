@@ -15,6 +15,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import lab.consul.discovery.Failover;
 import lab.consul.discovery.HealthyInstances;
 import lab.consul.discovery.Instance;
+import lab.observability.ClientMetrics;
 import lab.observability.ClientTracing;
 import lab.runtime.Page;
 
@@ -32,10 +33,10 @@ final class Downstream {
     private final Failover failover;
     private final Supplier<String> path;
 
-    private Downstream(WebClient http, HealthyInstances instances, Supplier<String> path) {
+    private Downstream(WebClient http, HealthyInstances instances, Supplier<String> path, OpenTelemetry telemetry) {
         this.http = http;
         this.instances = instances;
-        this.failover = Failover.create(instances, MAX_ATTEMPTS);
+        this.failover = Failover.create(instances, MAX_ATTEMPTS, telemetry.getMeter("lab.facade"));
         this.path = path;
     }
 
@@ -43,13 +44,13 @@ final class Downstream {
      * Calls to a service's instances at the path the supplier names ({@code api-endpoints}, kept
      * from start-up by {@code LiveSettings} like the servers' own paths, so callers and servers agree).
      */
-    static Downstream create(WebClient http, HealthyInstances instances, Supplier<String> path) {
-        return new Downstream(http, instances, path);
+    static Downstream create(WebClient http, HealthyInstances instances, Supplier<String> path, OpenTelemetry telemetry) {
+        return new Downstream(http, instances, path, telemetry);
     }
 
     /**
      * The one HTTP client of a facade, shared by its calls to every downstream service (connection
-     * reuse), each attempt traced.
+     * reuse), each attempt traced and measured ({@code http.client.request.duration}).
      *
      * @param telemetry OpenTelemetry SDK
      * @return client
@@ -62,6 +63,7 @@ final class Downstream {
                 .connectTimeout(Duration.ofSeconds(1))
                 .readTimeout(Duration.ofSeconds(5))
                 .addService(ClientTracing.create(telemetry))
+                .addService(ClientMetrics.create(telemetry))
                 .build();
     }
 
@@ -111,6 +113,7 @@ final class Downstream {
         HttpClientRequest request = http.method(method)
                 .uri(instance.uri().resolve(path.get() + query))
                 .property(ClientTracing.INSTANCE_ID, instance.id())
+                .property(ClientMetrics.PEER_SERVICE, instances.serviceName())
                 .property(ClientTracing.RESEND_COUNT, String.valueOf(resendCount));
         try (HttpClientResponse response = entity == null ? request.request() : request.submit(entity)) {
             return handler.handle(instance, resendCount, response);

@@ -4,8 +4,8 @@ import io.helidon.webclient.api.WebClient;
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.observability.QueueTracing;
+import lab.observability.ServerMetrics;
 import lab.observability.ServerTracing;
-import lab.observability.Telemetry;
 import lab.runtime.HazelcastConnection;
 import lab.runtime.LabBootstrap;
 import lab.runtime.LiveSettings;
@@ -27,20 +27,20 @@ public final class Main {
     public static void main(String[] args) {
         LabBootstrap lab = LabBootstrap.create("facade-service", args);
         LiveSettings settings = lab.settings();
-        OpenTelemetry telemetry = Telemetry.create(lab.serviceName(), lab.instanceId());
+        OpenTelemetry telemetry = lab.telemetry().openTelemetry();
         HazelcastConnection hazelcast = lab.hazelcast();
         WebClient http = Downstream.webClient(telemetry);
         FacadeService facade = FacadeService.create(
                 QueueProducer.create(hazelcast.client(), () -> settings.current().queueName(), QueueTracing.create(telemetry)),
                 LoggingClient.create(Downstream.create(http, lab.discover("logging-service"),
-                                                       () -> settings.current().endpoints().logging())),
+                                                       () -> settings.current().endpoints().logging(), telemetry)),
                 MessagesClient.create(Downstream.create(http, lab.discover("messages-service"),
-                                                        () -> settings.current().endpoints().messages())));
+                                                        () -> settings.current().endpoints().messages(), telemetry)));
         lab.serve(routing -> routing(routing, telemetry, settings.current().endpoints().facade(), facade));
     }
 
     /**
-     * The service's routes, traced: what {@code main} serves and the tests call.
+     * The service's routes, traced and measured: what {@code main} serves and the tests call.
      *
      * @param routing   routing to add to
      * @param telemetry OpenTelemetry SDK
@@ -50,6 +50,6 @@ public final class Main {
      */
     static HttpRouting.Builder routing(HttpRouting.Builder routing, OpenTelemetry telemetry, String path,
                                        FacadeService facade) {
-        return routing.addFilter(ServerTracing.create(telemetry)).register(path, facade);
+        return routing.addFilter(ServerTracing.create(telemetry)).addFilter(ServerMetrics.create(telemetry)).register(path, facade);
     }
 }

@@ -101,8 +101,8 @@ class FacadeServiceTest {
                          "downstream instances discovered");
         JsonErrors.install(Main.routing(routing, TELEMETRY.openTelemetry(), "/facade", FacadeService.create(
                         QueueProducer.create(CLUSTER.member(), () -> "facade-queue", QueueTracing.create(TELEMETRY.openTelemetry())),
-                        LoggingClient.create(Downstream.create(http, logging, () -> "/logging")),
-                        MessagesClient.create(Downstream.create(http, messages, () -> "/messages")))));
+                        LoggingClient.create(Downstream.create(http, logging, () -> "/logging", TELEMETRY.openTelemetry())),
+                        MessagesClient.create(Downstream.create(http, messages, () -> "/messages", TELEMETRY.openTelemetry())))));
     }
 
     @AfterAll

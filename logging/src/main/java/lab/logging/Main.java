@@ -2,8 +2,8 @@ package lab.logging;
 
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.OpenTelemetry;
+import lab.observability.ServerMetrics;
 import lab.observability.ServerTracing;
-import lab.observability.Telemetry;
 import lab.runtime.HazelcastConnection;
 import lab.runtime.LabBootstrap;
 
@@ -22,7 +22,7 @@ public final class Main {
      */
     public static void main(String[] args) {
         LabBootstrap lab = LabBootstrap.create("logging-service", args);
-        OpenTelemetry telemetry = Telemetry.create(lab.serviceName(), lab.instanceId());
+        OpenTelemetry telemetry = lab.telemetry().openTelemetry();
         HazelcastConnection hazelcast = lab.hazelcast(MemberStatusReporter.create(
                 lab.document(MemberStatusReporter.KEY), () -> lab.settings().current().hazelcastMembers()));
         MessageStore store = MessageStore.create(hazelcast.client(), () -> lab.settings().current().mapName(),
@@ -31,7 +31,7 @@ public final class Main {
     }
 
     /**
-     * The service's routes, traced: what {@code main} serves and the tests call.
+     * The service's routes, traced and measured: what {@code main} serves and the tests call.
      *
      * @param routing   routing to add to
      * @param telemetry OpenTelemetry SDK
@@ -41,6 +41,6 @@ public final class Main {
      */
     static HttpRouting.Builder routing(HttpRouting.Builder routing, OpenTelemetry telemetry, String path,
                                        MessageStore store) {
-        return routing.addFilter(ServerTracing.create(telemetry)).register(path, LoggingService.create(store));
+        return routing.addFilter(ServerTracing.create(telemetry)).addFilter(ServerMetrics.create(telemetry)).register(path, LoggingService.create(store));
     }
 }

@@ -6,6 +6,9 @@ import java.util.function.Supplier;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -14,12 +17,15 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.semconv.ErrorAttributes;
 
 /**
  * Trace context through a Hazelcast queue, which carries no headers: the producer's
  * {@code send <queue>} span writes its W3C {@code traceparent} into the message envelope, and the
  * consumer's {@code process <queue>} span links to it. The consumer's work runs with that span's ids
- * in the MDC, like a request's (the producer runs inside a request, which already has them).
+ * in the MDC, like a request's (the producer runs inside a request, which already has them). It
+ * counts too: {@code messaging.client.sent.messages} and {@code messaging.client.consumed.messages}
+ * per queue.
  */
 public final class QueueTracing {
 
@@ -45,10 +51,17 @@ public final class QueueTracing {
 
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
+    private final LongCounter sent;
+    private final LongCounter consumed;
 
     private QueueTracing(OpenTelemetry openTelemetry) {
         this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.getTracer("lab.observability.queue");
+        Meter meter = openTelemetry.getMeter("lab.observability.queue");
+        this.sent = meter.counterBuilder("messaging.client.sent.messages").setUnit("{message}")
+                .setDescription("Messages offered to the queue (error.type when it did not take one)").build();
+        this.consumed = meter.counterBuilder("messaging.client.consumed.messages").setUnit("{message}")
+                .setDescription("Messages taken from the queue and processed").build();
     }
 
     /**
@@ -82,7 +95,13 @@ public final class QueueTracing {
         return Spans.inSpan(span, () -> {
             Map<String, String> envelope = new HashMap<>(body);
             openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current(), envelope, Map::put);
-            boolean accepted = send.send(envelope);
+            boolean accepted = false;
+            try {
+                accepted = send.send(envelope);
+            } finally {
+                sent.add(1, accepted ? destination(queueName) : destination(queueName).toBuilder()
+                        .put(ErrorAttributes.ERROR_TYPE, "not_accepted").build());
+            }
             if (!accepted) {
                 span.setStatus(StatusCode.ERROR, "queue full");
             }
@@ -120,11 +139,16 @@ public final class QueueTracing {
             builder.addLink(producer);
         }
         Span span = builder.startSpan();
+        consumed.add(1, destination(queueName));
         return Spans.inSpan(span, () -> {
             try (LogCorrelation logs = LogCorrelation.open(span)) {
                 return process.get();
             }
         });
+    }
+
+    private static Attributes destination(String queueName) {
+        return Attributes.of(MESSAGING_SYSTEM, "hazelcast", MESSAGING_DESTINATION, queueName);
     }
 
     /**

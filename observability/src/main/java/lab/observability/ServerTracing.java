@@ -25,6 +25,9 @@ import io.opentelemetry.semconv.UrlAttributes;
  * semantic-convention attributes {@code http.request.method}, {@code url.path}, {@code http.route}
  * and {@code http.response.status_code}. While the request is handled, its trace id and span id are
  * in the MDC ({@code %X{trace_id} %X{span_id}}), so its log lines can be found from the trace.
+ * <p>
+ * {@code /observe/*} (health checks, metrics scrapes) is not traced: every few seconds per
+ * instance, it would bury the lab's own traces.
  */
 public final class ServerTracing implements Filter {
 
@@ -60,6 +63,10 @@ public final class ServerTracing implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        if (isObserve(req)) {
+            chain.proceed();
+            return;
+        }
         Context parent = openTelemetry.getPropagators().getTextMapPropagator().extract(Context.current(), req, HEADERS);
         String method = req.prologue().method().text();
         Span span = tracer.spanBuilder(method)
@@ -93,8 +100,13 @@ public final class ServerTracing implements Filter {
         }
     }
 
+    static boolean isObserve(RoutingRequest req) {
+        String path = req.path().path();
+        return path.equals("/observe") || path.startsWith("/observe/");
+    }
+
     // register("/facade", ...) with a rule for "/" matches as "/facade/"; the route users see is "/facade".
-    private static String route(String pattern) {
+    static String route(String pattern) {
         return pattern.length() > 1 && pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
     }
 }

@@ -4,9 +4,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.helidon.webserver.http.Handler;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.instrumentation.runtimemetrics.java8.Classes;
+import io.opentelemetry.instrumentation.runtimemetrics.java8.Cpu;
+import io.opentelemetry.instrumentation.runtimemetrics.java8.GarbageCollector;
+import io.opentelemetry.instrumentation.runtimemetrics.java8.MemoryPools;
+import io.opentelemetry.instrumentation.runtimemetrics.java8.Threads;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
 
@@ -14,18 +22,26 @@ import io.opentelemetry.sdk.resources.Resource;
  * The one place the OpenTelemetry SDK is set up, from the standard {@code OTEL_*} environment
  * variables and {@code otel.*} system properties ({@code OTEL_SERVICE_NAME},
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT}, {@code OTEL_EXPORTER_OTLP_PROTOCOL}, {@code OTEL_TRACES_SAMPLER},
- * {@code OTEL_SDK_DISABLED}, ...).
+ * {@code OTEL_METRICS_EXPORTER}, {@code OTEL_SDK_DISABLED}, ...): one SDK for traces and metrics,
+ * so a histogram's exemplars carry the trace id of the request they measured.
  * <p>
  * Defaults chosen here: the service name is the Consul service name, {@code service.instance.id}
- * is the Consul service id, metrics and logs are not exported, and traces are exported by OTLP
- * (http/protobuf, port 4318) only when an OTLP endpoint is configured, so a laptop without Jaeger
- * does not log export failures.
+ * is the Consul service id; traces are exported by OTLP (http/protobuf, port 4318) only when an
+ * OTLP endpoint is configured, so a laptop without Jaeger does not log export failures; metrics
+ * are always read by {@link #metricsEndpoint()} ({@code /observe/metrics}, pulled by Prometheus)
+ * and pushed by OTLP too only when {@code OTEL_METRICS_EXPORTER=otlp} asks; logs are not exported.
+ * The JVM's own meters (memory pools, GC, threads, classes, CPU) are registered with the SDK.
  */
 public final class Telemetry {
 
     static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
 
-    private Telemetry() {
+    private final OpenTelemetry openTelemetry;
+    private final PrometheusMetricReader prometheus;
+
+    private Telemetry(OpenTelemetry openTelemetry, PrometheusMetricReader prometheus) {
+        this.openTelemetry = openTelemetry;
+        this.prometheus = prometheus;
     }
 
     /**
@@ -33,23 +49,52 @@ public final class Telemetry {
      *
      * @param serviceName Consul service name, the default {@code service.name}
      * @param instanceId  Consul service id, the {@code service.instance.id}
-     * @return OpenTelemetry, a no-op one when {@code OTEL_SDK_DISABLED=true}
+     * @return telemetry; a no-op SDK when {@code OTEL_SDK_DISABLED=true}
      */
-    public static OpenTelemetry create(String serviceName, String instanceId) {
+    public static Telemetry create(String serviceName, String instanceId) {
         Map<String, String> defaults = new HashMap<>();
         defaults.put("otel.service.name", serviceName);
-        defaults.put("otel.metrics.exporter", "none");
+        if (setting("otel.metrics.exporter").isEmpty()) {
+            defaults.put("otel.metrics.exporter", "none");
+        }
         defaults.put("otel.logs.exporter", "none");
         defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
         if (setting("otel.exporter.otlp.endpoint").isEmpty() && setting("otel.exporter.otlp.traces.endpoint").isEmpty()) {
             defaults.put("otel.traces.exporter", "none");
         }
-        return AutoConfiguredOpenTelemetrySdk.builder()
+        // otel_scope_* labels on every series would only repeat which class of ours recorded it
+        PrometheusMetricReader prometheus = PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
+        OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
                 .addResourceCustomizer((resource, properties) -> resource.merge(
                         Resource.create(Attributes.of(SERVICE_INSTANCE_ID, instanceId))))
+                .addMeterProviderCustomizer((meters, properties) -> meters.registerMetricReader(prometheus))
                 .build()
                 .getOpenTelemetrySdk();
+        Classes.registerObservers(sdk);
+        Cpu.registerObservers(sdk);
+        GarbageCollector.registerObservers(sdk);
+        MemoryPools.registerObservers(sdk);
+        Threads.registerObservers(sdk);
+        return new Telemetry(sdk, prometheus);
+    }
+
+    /**
+     * The SDK, for tracers and meters.
+     *
+     * @return OpenTelemetry
+     */
+    public OpenTelemetry openTelemetry() {
+        return openTelemetry;
+    }
+
+    /**
+     * {@code GET /observe/metrics}: every meter of this SDK in Prometheus or OpenMetrics text.
+     *
+     * @return handler
+     */
+    public Handler metricsEndpoint() {
+        return MetricsEndpoint.create(prometheus);
     }
 
     private static Optional<String> setting(String property) {

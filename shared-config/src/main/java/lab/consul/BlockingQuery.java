@@ -33,6 +33,8 @@ public final class BlockingQuery<T> implements AutoCloseable {
     private final Question<T> question;
     private final Listener<T> listener;
     private volatile boolean open = true;
+    private final java.util.concurrent.atomic.LongAdder errors = new java.util.concurrent.atomic.LongAdder();
+    private volatile long lastAnswer = System.nanoTime();
     private final Thread thread;
 
     private BlockingQuery(String name, String right, ReadMode reads, Question<T> question, Listener<T> listener) {
@@ -60,6 +62,24 @@ public final class BlockingQuery<T> implements AutoCloseable {
         return new BlockingQuery<>(name, right, reads, question, listener);
     }
 
+    /**
+     * Questions that failed (errors, refusals, answers too stale) since the start.
+     *
+     * @return count
+     */
+    public long errors() {
+        return errors.sum();
+    }
+
+    /**
+     * Time since Consul last answered (since the start, before the first answer).
+     *
+     * @return age of the last answer
+     */
+    public java.time.Duration sinceLastAnswer() {
+        return java.time.Duration.ofNanos(System.nanoTime() - lastAnswer);
+    }
+
     @Override
     public void close() {
         open = false;
@@ -83,6 +103,7 @@ public final class BlockingQuery<T> implements AutoCloseable {
                     LOGGER.log(System.Logger.Level.INFO, "Watch on " + name + " resumed");
                     ConsulDenials.allowed("watching " + name);
                 }
+                lastAnswer = System.nanoTime();
                 listener.answered(response.getValue(), returned != index, newAgent || failures > 0);
                 failures = 0;
                 index = newAgent ? 0 : returned;
@@ -96,6 +117,7 @@ public final class BlockingQuery<T> implements AutoCloseable {
                     return;
                 }
                 failures++;
+                errors.increment();
                 // After an outage the agent may be a new one whose indexes start small again.
                 index = 0;
                 if (!ConsulDenials.denied(e, "watching " + name, right)) {

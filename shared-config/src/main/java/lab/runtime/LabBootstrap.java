@@ -10,6 +10,7 @@ import java.util.EventListener;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -37,6 +38,7 @@ import lab.consul.discovery.HealthTtl;
 import lab.consul.discovery.HealthyInstances;
 import lab.consul.discovery.ServiceRegistration;
 import lab.consul.discovery.Subset;
+import lab.observability.Telemetry;
 
 /**
  * What every service does with Consul: wait for the agent, seed {@code lab_settings} if it is
@@ -60,6 +62,11 @@ public final class LabBootstrap {
     private final Config config;
     private final LiveSettings settings;
     private final List<HealthCheck> healthChecks = new ArrayList<>();
+    private final List<HealthyInstances> discovered = new CopyOnWriteArrayList<>();
+    private final List<HazelcastConnection> hazelcastConnections = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<ConsulRegistration> registration =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private Telemetry telemetry;
     // Closed last, when the server has stopped.
     private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
 
@@ -193,8 +200,26 @@ public final class LabBootstrap {
     public HazelcastConnection hazelcast(EventListener... listeners) {
         HazelcastConnection hazelcast = HazelcastConnection.connect(settings.current(), instanceId, listeners);
         healthChecks.add(hazelcast);
+        hazelcastConnections.add(hazelcast);
         resources.add(hazelcast);
         return hazelcast;
+    }
+
+    /**
+     * This instance's OpenTelemetry SDK (traces and metrics, {@link Telemetry}), created on first
+     * use with the lab's own meters ({@link LabMetrics}) on it; {@link #serve} serves its metrics at
+     * {@code /observe/metrics}.
+     *
+     * @return telemetry
+     */
+    public synchronized Telemetry telemetry() {
+        if (telemetry == null) {
+            telemetry = Telemetry.create(serviceName, instanceId);
+            LabMetrics.register(telemetry.openTelemetry().getMeter("lab.runtime"), discovered, settings,
+                                settingsSource::rejected, () -> Optional.ofNullable(registration.get()).flatMap(ConsulRegistration::registrar),
+                                hazelcastConnections);
+        }
+        return telemetry;
     }
 
     /**
@@ -210,7 +235,8 @@ public final class LabBootstrap {
 
     /**
      * Starts the service's web server from the {@code server} config: its routes (given), {@code GET
-     * /settings}, JSON errors, health at {@code /observe/health}, and registration in Consul once
+     * /settings}, JSON errors, health at {@code /observe/health}, metrics at {@code /observe/metrics}
+     * ({@link #telemetry()}), and registration in Consul once
      * it listens. Stopping the JVM (SIGTERM, Ctrl-C) runs the shutdown in a fixed order: deregister,
      * wait {@code consul.service.drain} (1 s) so the callers' discovery drops this instance while
      * it still answers, stop the server (letting running requests finish), then close Hazelcast
@@ -221,6 +247,8 @@ public final class LabBootstrap {
      */
     public WebServer serve(Consumer<HttpRouting.Builder> routes) {
         ConsulRegistration registration = registration();
+        this.registration.set(registration);
+        Telemetry telemetry = telemetry();
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
                 // Helidon's own hook would stop the server before it is deregistered: this class stops it.
@@ -233,6 +261,7 @@ public final class LabBootstrap {
                                                           .addChecks(healthChecks.toArray(HealthCheck[]::new))
                                                           .build()))
                 .routing(routing -> {
+                    routing.get("/observe/metrics", telemetry.metricsEndpoint());
                     routing.register("/settings", settingsService());
                     routes.accept(routing);
                     JsonErrors.install(routing).addFeature(registration);
@@ -298,6 +327,7 @@ public final class LabBootstrap {
         HealthyInstances instances = HealthyInstances.create(endpoint, serviceName, reads,
                                                              Subset.create(config.get("consul.discovery")));
         resources.add(instances);
+        discovered.add(instances);
         return instances;
     }
 

@@ -19,8 +19,10 @@ public final class ConsulHealth {
      * @param address the address it registered
      * @param port    the port it registered
      * @param status  {@code passing}, {@code warning} or {@code critical}
+     * @param service its Consul service name
+     * @param meta    its {@code Service.Meta}
      */
-    public record Entry(String id, String address, int port, String status) {
+    public record Entry(String id, String address, int port, String status, String service, Map<String, String> meta) {
     }
 
     /**
@@ -46,8 +48,14 @@ public final class ConsulHealth {
         return entries(ConsulDevAgent.get(consul, "/v1/health/service/" + service, null));
     }
 
+    /**
+     * The entries of a health answer, however it was fetched (the secure lab asks the CLI).
+     *
+     * @param json what {@code /v1/health/service/NAME} answers
+     * @return entries
+     */
     @SuppressWarnings("unchecked")
-    private static List<Entry> entries(String json) {
+    static List<Entry> entries(String json) {
         List<Map<String, Object>> entries = (List<Map<String, Object>>) Json.parse(json);
         return entries.stream().map(entry -> {
             Map<String, Object> service = (Map<String, Object>) entry.get("Service");
@@ -57,8 +65,10 @@ public final class ConsulHealth {
             if (address == null || address.isEmpty()) {
                 address = (String) ((Map<String, Object>) entry.get("Node")).get("Address");
             }
+            Map<String, String> meta = new java.util.TreeMap<>();
+            ((Map<String, Object>) service.getOrDefault("Meta", Map.of())).forEach((key, value) -> meta.put(key, String.valueOf(value)));
             return new Entry((String) service.get("ID"), address,
-                             ((Double) service.get("Port")).intValue(), worst(checks));
+                             ((Double) service.get("Port")).intValue(), worst(checks), (String) service.get("Service"), meta);
         }).toList();
     }
 

@@ -4,12 +4,14 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * Where the lab's parts run on this machine. Two shapes: {@link #dev()}, one Consul dev agent and
- * everything on 127.0.0.1; {@link #cluster()}, three Consul servers (127.0.0.11-13) and three
- * "hosts" (127.0.0.21-23), each with its client agent, a Hazelcast member and its instances, which
- * bind to the host's address and talk to that host's agent only.
+ * Where the lab's parts run on this machine. Three shapes: {@link #dev()}, one Consul dev agent and
+ * everything on 127.0.0.1; {@link #secure()}, the same with the agent locked down (HTTPS only,
+ * client certificates, ACLs, a token per service: {@link SecureConsul}); {@link #cluster()}, three
+ * Consul servers (127.0.0.11-13) and three "hosts" (127.0.0.21-23), each with its client agent, a
+ * Hazelcast member and its instances, which bind to the host's address and talk to that host's
+ * agent only.
  *
- * @param name      {@code dev} or {@code cluster}
+ * @param name      {@code dev}, {@code secure} or {@code cluster}
  * @param servers   addresses of the Consul servers (one dev agent: the same address as its host)
  * @param hosts     addresses of the hosts, each with a client agent (dev: the one agent's address)
  * @param members   the Hazelcast members, {@code host:port}
@@ -47,6 +49,11 @@ record LabLayout(String name, List<String> servers, List<String> hosts, List<Str
                                      dev("messages", 8082), dev("messages", 8084)));
     }
 
+    static LabLayout secure() {
+        LabLayout dev = dev();
+        return new LabLayout("secure", dev.servers(), dev.hosts(), dev.members(), dev.instances());
+    }
+
     static LabLayout cluster() {
         List<String> hosts = List.of("127.0.0.21", "127.0.0.22", "127.0.0.23");
         return new LabLayout("cluster", List.of("127.0.0.11", "127.0.0.12", "127.0.0.13"), hosts,
@@ -57,11 +64,19 @@ record LabLayout(String name, List<String> servers, List<String> hosts, List<Str
     }
 
     static LabLayout named(String name) {
-        return "cluster".equals(name) ? cluster() : dev();
+        return switch (name) {
+            case "cluster" -> cluster();
+            case "secure" -> secure();
+            default -> dev();
+        };
     }
 
     boolean isCluster() {
         return "cluster".equals(name);
+    }
+
+    boolean isSecure() {
+        return "secure".equals(name);
     }
 
     /**
@@ -70,7 +85,9 @@ record LabLayout(String name, List<String> servers, List<String> hosts, List<Str
      * @return HTTP API address
      */
     URI consul() {
-        return URI.create("http://" + hosts.getFirst() + ":" + CONSUL_PORTS.http());
+        return isSecure()
+                ? URI.create("https://" + hosts.getFirst() + ":" + SecureConsul.HTTPS_PORT)
+                : URI.create("http://" + hosts.getFirst() + ":" + CONSUL_PORTS.http());
     }
 
     List<Instance> facades() {

@@ -35,12 +35,14 @@ final class LocalLab {
 
     private static final Duration CONSUL_START = Duration.ofSeconds(60);
     private static final Duration HAZELCAST_START = Duration.ofSeconds(90);
+    private static final String PROMETHEUS_ADDRESS = "127.0.0.1:9090";
 
     private final Path home;
     private final Path run;
     private final Supervisor processes;
     private final PrintStream out;
     private final Duration upTimeout;
+    private final SecureConsul secure;
     private LabLayout layout;
 
     LocalLab(Path home, PrintStream out, Duration upTimeout) {
@@ -49,6 +51,7 @@ final class LocalLab {
         this.processes = Supervisor.detached(run);
         this.out = out;
         this.upTimeout = upTimeout;
+        this.secure = SecureConsul.create(home, run);
         // The shape of the lab that runs; when none runs, the one a plain `up` starts.
         this.layout = processes.names().stream().anyMatch(processes::alive) ? LabLayout.named(readLayoutName()) : LabLayout.dev();
     }
@@ -57,20 +60,22 @@ final class LocalLab {
      * Consul, Hazelcast, then every instance; returns once Consul has all of them passing.
      * Whatever started is stopped again if a step fails.
      *
-     * @param cluster a Consul cluster (3 servers, 3 hosts) instead of one dev agent
+     * @param shape {@code dev}, {@code secure} (TLS, ACLs, a token per service) or {@code cluster}
+     *              (3 Consul servers, 3 hosts)
      */
-    void up(boolean cluster) {
+    void up(String shape) {
         long t0 = System.nanoTime();
-        infra(cluster);
+        infra(shape);
         long t1 = System.nanoTime();
         stopOnFailure(() -> {
             layout.instances().forEach(this::startInstance);
             awaitPassing(layout.instances(), upTimeout);
+            startPrometheus();
         });
         out.printf("all %d instances passing: consul + hazelcast took %ds, services %ds%n",
                    layout.instances().size(), seconds(t1 - t0), seconds(System.nanoTime() - t1));
-        out.printf("%nConsul UI:   %s/ui/%n", URI.create("http://" + layout.servers().getFirst() + ":"
-                + LabLayout.CONSUL_PORTS.http()));
+        out.printf("%nConsul UI:   %s/ui/%s%n", layout.consul(), layout.isSecure()
+                ? " (HTTPS with a client certificate: compose/.run/secure/tls; tokens: compose/.run/secure/tokens)" : "");
         layout.facades().forEach(facade -> out.printf("facade:      %s%n", facade.uri("/facade")));
         if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null) {
             out.println("Jaeger UI:   http://127.0.0.1:16686");
@@ -84,20 +89,22 @@ final class LocalLab {
     /**
      * Consul and the Hazelcast members only.
      *
-     * @param cluster a Consul cluster instead of one dev agent
+     * @param shape {@code dev}, {@code secure} or {@code cluster}
      */
-    void infra(boolean cluster) {
+    void infra(String shape) {
         List<String> running = processes.names().stream().filter(processes::alive).toList();
         if (!running.isEmpty()) {
             throw new LabException("already running (" + String.join(" ", running) + "); use down first");
         }
         processes.stop(processes.names()); // forgets stale pid files
-        layout = cluster ? LabLayout.cluster() : LabLayout.dev();
+        layout = LabLayout.named(shape);
         checkPortsFree();
         writeLayoutName();
         stopOnFailure(() -> {
             if (layout.isCluster()) {
                 startConsulCluster();
+            } else if (layout.isSecure()) {
+                startSecureConsul();
             } else {
                 startConsulDevAgent();
             }
@@ -116,6 +123,11 @@ final class LocalLab {
                 ConsulDevAgent.put(layout.consul(), "/v1/kv/lab_settings",
                                    "{\"hazelcast_members\": [\"" + String.join("\", \"", layout.members()) + "\"]}", null);
             }
+            if (layout.isSecure()) {
+                // the services' tokens may only read lab_settings: seeding it is the operator's step
+                secure.seed(defaultSettings());
+                out.println("lab_settings seeded with the operator's token (compose/acl/lab-operator.hcl)");
+            }
         });
     }
 
@@ -131,6 +143,7 @@ final class LocalLab {
         stopTier("services", names, name -> !name.startsWith("hz-") && !name.startsWith("consul"));
         stopTier("hazelcast", names, name -> name.startsWith("hz-"));
         stopTier("consul", names, name -> name.startsWith("consul"));
+        secure.forget(); // the dev agent forgot its tokens; certificates and keys go too
         try {
             Files.deleteIfExists(run.resolve("layout"));
         } catch (IOException e) {
@@ -154,7 +167,7 @@ final class LocalLab {
         for (String service : LabLayout.SERVICES) {
             List<ConsulHealth.Entry> entries;
             try {
-                entries = ConsulHealth.all(layout.consul(), service + "-service");
+                entries = health(service + "-service", false);
             } catch (IllegalStateException e) {
                 out.println("  consul is not reachable");
                 return;
@@ -275,6 +288,46 @@ final class LocalLab {
         ConsulDevAgent.awaitLeader(consul, agent, CONSUL_START, () -> processes.logTail("consul", 20));
     }
 
+    // Debian's prometheus, when installed: it scrapes the instances Consul has passing (LabPrometheus).
+    private void startPrometheus() {
+        Optional<Path> binary = LabPrometheus.binary();
+        if (layout.isSecure() || binary.isEmpty()) {
+            out.println(layout.isSecure() ? "prometheus: not started in the secure lab (its target list asks Consul over HTTP)"
+                                : "prometheus: not installed (compose/install-test-tools.sh installs Debian's), not started");
+            return;
+        }
+        Path dir = run.resolve("prometheus");
+        LabPrometheus.writeConfig(dir);
+        processes.start("prometheus-targets", LabPrometheus.targetsCommand(layout.consul(), dir), Map.of());
+        processes.start("prometheus", LabPrometheus.command(binary.get(), dir, PROMETHEUS_ADDRESS), Map.of());
+        out.printf("prometheus on http://%s/targets, log %s%n", PROMETHEUS_ADDRESS, processes.log("prometheus"));
+    }
+
+    private void startSecureConsul() {
+        out.printf("starting consul (HTTPS only, client certificates, ACLs default deny) on %s, log %s%n", layout.consul(),
+                   processes.log("consul"));
+        ProcessHandle agent = processes.start("consul", secure.prepareAgent(layout.hosts().getFirst(), LabLayout.CONSUL_PORTS),
+                                              Map.of());
+        secure.awaitLeader(agent, CONSUL_START, () -> processes.logTail("consul", 20));
+        secure.createTokens().lines().forEach(line -> out.println("  " + line));
+    }
+
+    // What Consul's health endpoint says; the secure agent is asked through the CLI (it speaks the TLS).
+    private List<ConsulHealth.Entry> health(String service, boolean passingOnly) {
+        if (layout.isSecure()) {
+            return ConsulHealth.entries(secure.health(service, passingOnly));
+        }
+        return passingOnly ? ConsulHealth.passing(layout.consul(), service) : ConsulHealth.all(layout.consul(), service);
+    }
+
+    private String defaultSettings() {
+        try {
+            return Files.readString(home.resolve("shared-config/src/main/resources/lab_settings.json"));
+        } catch (IOException e) {
+            throw new LabException("cannot read the default lab_settings: " + e.getMessage());
+        }
+    }
+
     private void startConsulCluster() {
         ConsulCluster cluster = consulCluster();
         cluster.forgetData(); // a new cluster: no Raft state or node ids of an earlier one
@@ -308,6 +361,10 @@ final class LocalLab {
             env.put("SERVER_HOST", instance.host());
             env.put("CONSUL_SERVICE_ADDRESS", instance.host());
         }
+        if (layout.isSecure()) {
+            env.putAll(secure.environment());
+            env.put("CONSUL_HTTP_TOKEN_FILE", secure.token(instance.service()).toString());
+        }
         processes.start(instance.name(), LabJvm.service(jar(instance.service()), instance.port(), List.of()), env);
     }
 
@@ -323,8 +380,7 @@ final class LocalLab {
             }
             Set<String> passing = new HashSet<>();
             for (String service : instances.stream().map(Instance::service).distinct().toList()) {
-                ConsulHealth.passing(layout.consul(), service + "-service")
-                        .forEach(entry -> passing.add(entry.address() + ":" + entry.port()));
+                health(service + "-service", true).forEach(entry -> passing.add(entry.address() + ":" + entry.port()));
             }
             String progress = instances.stream().map(Instance::service).distinct()
                     .map(service -> service + " " + instances.stream().filter(i -> i.service().equals(service) && passing.contains(i.host() + ":" + i.port())).count()
@@ -398,7 +454,9 @@ final class LocalLab {
 
     private void checkPortsFree() {
         Stream<String> consul = Stream.concat(layout.servers().stream(), layout.hosts().stream()).distinct()
-                .flatMap(host -> LabLayout.CONSUL_PORTS.all().stream().map(port -> host + ":" + port));
+                .flatMap(host -> Stream.concat(LabLayout.CONSUL_PORTS.all().stream(),
+                                               layout.isSecure() ? Stream.of(SecureConsul.HTTPS_PORT) : Stream.empty())
+                        .map(port -> host + ":" + port));
         Stream<String> others = Stream.concat(layout.members().stream(),
                                               layout.instances().stream().map(i -> i.host() + ":" + i.port()));
         List<String> taken = Stream.concat(consul, others)

@@ -12,9 +12,13 @@ public final class Main {
 
     private static final String USAGE = """
             usage: compose/local.sh COMMAND
-              up [--cluster]     start Consul, Hazelcast and the 7 instances; wait until all pass
+              up [--cluster | --secure]
+                                 start Consul, Hazelcast and the 7 instances; wait until all pass
                                  (--cluster: 3 Consul servers on 127.0.0.11-13 and 3 hosts on
-                                 127.0.0.21-23, each with its client agent, member and instances)
+                                 127.0.0.21-23, each with its client agent, member and instances;
+                                 --secure: Consul on HTTPS only with client certificates and ACLs
+                                 default deny, a token per service from compose/acl, in
+                                 compose/.run/secure)
               down               stop everything up started (services, then Hazelcast, then Consul)
               status             processes, and Consul's health of every instance
               restart NAME...    start stopped or killed instances again (logging-8085, ...)
@@ -43,8 +47,8 @@ public final class Main {
         List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
         try {
             switch (args.length == 0 ? "" : args[0]) {
-                case "up" -> lab.up(cluster(rest));
-                case "_infra" -> lab.infra(cluster(rest));
+                case "up" -> lab.up(shape(rest));
+                case "_infra" -> lab.infra(shape(rest));
                 case "down" -> lab.down();
                 case "status" -> lab.status();
                 case "restart" -> lab.restart(atLeastOne(rest));
@@ -62,14 +66,14 @@ public final class Main {
         }
     }
 
-    private static boolean cluster(List<String> options) {
+    private static String shape(List<String> options) {
         if (options.isEmpty()) {
-            return false;
+            return "dev";
         }
-        if (!options.equals(List.of("--cluster"))) {
+        if (options.size() > 1 || !List.of("--cluster", "--secure").contains(options.getFirst())) {
             usage();
         }
-        return true;
+        return options.getFirst().substring(2);
     }
 
     private static List<String> atLeastOne(List<String> names) {

@@ -39,6 +39,7 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
     private final Function<JsonNode, Optional<String>> validator;
     private volatile String lastGood;
     private volatile Status status = new Status(0, Optional.empty());
+    private final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
 
     private ConsulConfigSource(Builder builder) {
         super(builder, builder.target);
@@ -95,6 +96,7 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
         Optional<String> problem = problem(content);
         status = new Status(value.getModifyIndex(), problem);
         if (problem.isPresent()) {
+            rejected.increment();
             LOGGER.log(System.Logger.Level.WARNING, "Consul key " + target().key() + " at index " + value.getModifyIndex()
                     + " is malformed (" + problem.get() + "); keeping the last good config");
             content = lastGood;
@@ -109,6 +111,15 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
                                    .charset(StandardCharsets.UTF_8)
                                    .stamp(value.getModifyIndex())
                                    .build());
+    }
+
+    /**
+     * Malformed documents read (and not used) since the start.
+     *
+     * @return count
+     */
+    public long rejected() {
+        return rejected.sum();
     }
 
     /**

@@ -58,6 +58,15 @@ public final class ConsulRegistration implements HttpFeature {
     }
 
     /**
+     * The registrar of the running server, if it runs.
+     *
+     * @return registrar
+     */
+    public java.util.Optional<Registrar> registrar() {
+        return java.util.Optional.ofNullable(registrar.get());
+    }
+
+    /**
      * Stops the heartbeat and deregisters, once; later calls do nothing.
      */
     public void deregister() {

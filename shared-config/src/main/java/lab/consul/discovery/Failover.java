@@ -4,6 +4,12 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
+
 /**
  * Calls a random passing instance of a service and, when the attempt fails, another one: never
  * the same instance twice in one call, at most {@code maxAttempts} instances.
@@ -12,12 +18,24 @@ public final class Failover {
 
     private static final System.Logger LOGGER = System.getLogger(Failover.class.getName());
 
+    private static final AttributeKey<String> PEER_SERVICE = AttributeKey.stringKey("lab.peer.service");
+    private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+
     private final HealthyInstances instances;
     private final int maxAttempts;
+    private final LongCounter failovers;
+    private final Attributes retried;
+    private final Attributes gaveUp;
 
-    private Failover(HealthyInstances instances, int maxAttempts) {
+    private Failover(HealthyInstances instances, int maxAttempts, Meter meter) {
         this.instances = instances;
         this.maxAttempts = maxAttempts;
+        this.failovers = meter.counterBuilder("lab.failover.attempts").setUnit("{attempt}")
+                .setDescription("Calls to a downstream service retried on another instance (retried), or that failed on"
+                                        + " every instance tried (gave_up)")
+                .build();
+        this.retried = Attributes.of(PEER_SERVICE, instances.serviceName(), OUTCOME, "retried");
+        this.gaveUp = Attributes.of(PEER_SERVICE, instances.serviceName(), OUTCOME, "gave_up");
     }
 
     /**
@@ -28,10 +46,23 @@ public final class Failover {
      * @return failover
      */
     public static Failover create(HealthyInstances instances, int maxAttempts) {
+        return create(instances, maxAttempts, MeterProvider.noop().get("lab.failover"));
+    }
+
+    /**
+     * Failover over a live instance set, counted ({@code lab.failover.attempts} by
+     * {@code lab.peer.service} and {@code outcome}: {@code retried}, {@code gave_up}).
+     *
+     * @param instances   passing instances
+     * @param maxAttempts most instances tried per call
+     * @param meter       where to count
+     * @return failover
+     */
+    public static Failover create(HealthyInstances instances, int maxAttempts, Meter meter) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
-        return new Failover(instances, maxAttempts);
+        return new Failover(instances, maxAttempts, meter);
     }
 
     /**
@@ -51,6 +82,9 @@ public final class Failover {
                 break;
             }
             tried.add(instance.get().id());
+            if (resendCount > 0) {
+                failovers.add(1, retried);
+            }
             try {
                 return attempt.call(instance.get(), resendCount);
             } catch (RuntimeException e) {
@@ -58,6 +92,7 @@ public final class Failover {
                 LOGGER.log(System.Logger.Level.DEBUG, "Attempt on " + instance.get().id() + " failed: " + e.getMessage());
             }
         }
+        failovers.add(1, gaveUp);
         throw new UnavailableException(instances.serviceName(), tried, lastFailure);
     }
 

@@ -149,6 +149,25 @@ public final class HealthyInstances implements AutoCloseable {
         }
     }
 
+    /**
+     * Time since Consul last answered this watch: at most its wait (60 s) plus jitter while Consul
+     * answers, growing while it does not (the snapshot is then the last known one).
+     *
+     * @return age of the snapshot's answer
+     */
+    public Duration sinceLastAnswer() {
+        return watch.sinceLastAnswer();
+    }
+
+    /**
+     * Failed questions of this watch since it started.
+     *
+     * @return count
+     */
+    public long watchErrors() {
+        return watch.errors();
+    }
+
     @Override
     public void close() {
         watch.close();

@@ -25,6 +25,9 @@ public final class Registrar implements AutoCloseable {
     private final Supplier<TtlStatus> health;
     private final ScheduledExecutorService heartbeat;
     private volatile boolean failing;
+    private final java.util.concurrent.atomic.LongAdder sent = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder registrations = new java.util.concurrent.atomic.LongAdder();
 
     private Registrar(ConsulClient client, ServiceRegistration registration, Supplier<TtlStatus> health) {
         this.client = client;
@@ -106,15 +109,44 @@ public final class Registrar implements AutoCloseable {
         service.setMeta(registration.meta());
         service.setCheck(check);
         client.agentServiceRegister(service);
+        registrations.increment();
         // Registering an id Consul still knows keeps its old status: report the real one at once.
         report(health.get());
         LOGGER.log(System.Logger.Level.INFO, "Registered " + registration.id() + " at "
                 + registration.address() + ":" + registration.port() + " (TTL " + seconds(registration.ttl()) + ")");
     }
 
+    /**
+     * Heartbeats Consul took since the start.
+     *
+     * @return count
+     */
+    public long heartbeatsSent() {
+        return sent.sum();
+    }
+
+    /**
+     * Heartbeats that failed (Consul away, or refused) since the start.
+     *
+     * @return count
+     */
+    public long heartbeatsFailed() {
+        return failed.sum();
+    }
+
+    /**
+     * Registrations that went through: the first, and each one after Consul forgot the instance.
+     *
+     * @return count
+     */
+    public long registrations() {
+        return registrations.sum();
+    }
+
     private void beat() {
         try {
             report(health.get());
+            sent.increment();
             if (failing) {
                 LOGGER.log(System.Logger.Level.INFO, "Heartbeat to Consul works again");
                 failing = false;
@@ -151,6 +183,7 @@ public final class Registrar implements AutoCloseable {
 
     // One line per failure spell; a denial says which right the token lacks.
     private void heartbeatFailed(RuntimeException e) {
+        failed.increment();
         if (ConsulDenials.denied(e, what(), right())) {
             failing = true;
         } else if (!failing) {

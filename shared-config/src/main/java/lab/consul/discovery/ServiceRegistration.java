@@ -25,7 +25,8 @@ import io.helidon.config.Config;
  * @param port    HTTP port
  * @param ttl     TTL of the health check that the heartbeat keeps passing
  * @param deregisterAfter how long Consul keeps the instance once critical ({@code DeregisterCriticalServiceAfter})
- * @param meta    service meta: {@code version}, and those of {@code consul.service.meta} (a zone:
+ * @param meta    service meta: {@code version}, {@code metrics_path} ({@code /observe/metrics}, for
+ *                Prometheus), and those of {@code consul.service.meta} (a zone:
  *                what another service's discovery may watch alone, {@code consul.discovery.filter})
  * @param tags    service tags: {@code lab}, and those of {@code consul.service.tags} (a zone, a
  *                shard: what another service's discovery may watch alone, {@code consul.discovery.tag})
@@ -38,6 +39,11 @@ public record ServiceRegistration(String name,
                                   Duration deregisterAfter,
                                   Map<String, String> meta,
                                   List<String> tags) {
+
+    /** The {@code Service.Meta} key that says where the instance's metrics are. */
+    public static final String METRICS_PATH_META = "metrics_path";
+    /** Where every instance serves its metrics. */
+    public static final String METRICS_PATH = "/observe/metrics";
 
     /**
      * Registration of the instance listening on {@code port}, from the {@code consul.service} node:
@@ -132,6 +138,8 @@ public record ServiceRegistration(String name,
     private static Map<String, String> meta(Config config) {
         Map<String, String> meta = new TreeMap<>(config.detach().asMap().orElse(Map.of()));
         meta.put("version", version());
+        // what Prometheus's consul_sd_configs relabels into __metrics_path__ (compose/prometheus.yml)
+        meta.put(METRICS_PATH_META, METRICS_PATH);
         return Map.copyOf(meta);
     }
 
