@@ -17,6 +17,8 @@
 #   R1  GET /facade throughput, Consul stopped (kill -STOP) / running            >= 0.95
 #       (one more pair first, not counted: GET got fast enough to still be warming up)
 #   R2  POST /facade throughput, tracing on (always_on, OTLP export) / off       >= 0.90
+#   R2m POST /facade throughput, metrics on (/observe/metrics scraped every 2 s) / off
+#       (LAB_METRICS=off), tracing as by default on both                          >= 0.95
 #   R3  POST /facade / direct POST /logging throughput          retired: printed for information
 #   R4  lab_settings change in Consul KV -> every instance's GET /settings       <= 1 s (max)
 #   R5  kill -9 of a logging instance -> out of ?passing; client errors          <= TTL, 0 errors
@@ -82,6 +84,8 @@ FRESHNESS_TRIES=200
 SINK_PORT=4318
 R2_ON=8086                     # facade with tracing on (always_on, OTLP to the sink)
 R2_OFF=8087                    # facade with OTEL_SDK_DISABLED=true
+R2M_ON=8089                    # facade with metrics (the default), scraped as Prometheus would
+R2M_OFF=8090                   # facade with LAB_METRICS=off
 R5_VICTIM=logging-8085
 R5_SECONDS=12                  # load around the kill: 2 s before it, the rest after
 R6_RUNS=3
@@ -95,7 +99,7 @@ PAGE="$FACADE?limit=100"
 BARE="http://127.0.0.1:${FACADE_PORTS[0]}/observe/health/live"
 
 declare -A RESULT=()
-RESULT_ORDER=(R1 R2 R3 R4 R5 R6a R6b R7a R7b R7c R7d R8 R9 R10 R11)
+RESULT_ORDER=(R1 R2 R2m R3 R4 R5 R6a R6b R7a R7b R7c R7d R8 R9 R10 R11)
 LAT_LINES=()
 EST_LINES=()
 UNMEASURED=0
@@ -313,7 +317,7 @@ preflight() {
     printf 'bench.sh: a lab is running (compose/local.sh up); the bench starts its own: compose/local.sh down first\n' >&2
     exit 2
   fi
-  for port in "$SINK_PORT" "$R2_ON" "$R2_OFF"; do
+  for port in "$SINK_PORT" "$R2_ON" "$R2_OFF" "$R2M_ON" "$R2M_OFF" 9090; do
     if port_taken "$port"; then
       printf 'bench.sh: port %s is taken (ss -ltnp shows by whom)\n' "$port" >&2
       exit 2
@@ -394,6 +398,44 @@ r1() {
   cpu_line R1 "GET running" "GET paused"
   result R1 "$text" "$r" ">=" 0.95 "pairs $lo-$hi; $b vs $a req/s; $B_ERRORS errors while paused, $A_ERRORS running" \
     "$((A_ERRORS + B_ERRORS))"
+}
+
+# ---- R2m ------------------------------------------------------------------------------------
+r2m_off() { run_wrk "http://127.0.0.1:$R2M_OFF/facade" post-form "$CONNS" "$DURATION"; }
+r2m_on() { run_wrk "http://127.0.0.1:$R2M_ON/facade" post-form "$CONNS" "$DURATION"; }
+
+r2m() {
+  local text="POST /facade throughput with metrics on (scraped every 2 s) / off" r lo hi a b scraper scrapes
+  log "R2m: $text (facade :$R2M_ON, facade :$R2M_OFF LAB_METRICS=off)"
+  if ! "$LAB" start "facade-$R2M_ON" facade "$R2M_ON" >>"$BENCH_DIR/r2m-start.log" 2>&1 \
+    || ! LAB_METRICS=off "$LAB" start "facade-$R2M_OFF" facade "$R2M_OFF" >>"$BENCH_DIR/r2m-start.log" 2>&1; then
+    unmeasured R2m "$text" "facades :$R2M_ON/:$R2M_OFF did not pass, see $BENCH_DIR/r2m-start.log"
+    "$LAB" stop "facade-$R2M_ON" "facade-$R2M_OFF" >&2
+    return 0
+  fi
+  load_pids
+  # what Prometheus costs the instance: a scrape every 2 s, for the whole measurement
+  (while :; do curl -s -o /dev/null "http://127.0.0.1:$R2M_ON/observe/metrics"; echo scrape; sleep 2; done) \
+    >"$BENCH_DIR/r2m-scrapes.log" 2>&1 &
+  scraper=$!
+  local _
+  for _ in 1 2 3; do
+    run_wrk "http://127.0.0.1:$R2M_OFF/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
+    run_wrk "http://127.0.0.1:$R2M_ON/facade" post-form "$CONNS" "$WARMUP_SECONDS" || true
+  done
+  if ! interleave r2m_off r2m_on; then
+    kill "$scraper" 2>/dev/null || true
+    unmeasured R2m "$text" "a run failed, see $BENCH_DIR"
+    "$LAB" stop "facade-$R2M_ON" "facade-$R2M_OFF" >&2
+    return 0
+  fi
+  kill "$scraper" 2>/dev/null || true
+  scrapes="$(grep -c scrape "$BENCH_DIR/r2m-scrapes.log" || true)"
+  "$LAB" stop "facade-$R2M_ON" "facade-$R2M_OFF" >&2
+  load_pids
+  read -r r lo hi a b < <(ratio_of_pairs)
+  result R2m "$text" "$r" ">=" 0.95 \
+    "pairs $lo-$hi; $b vs $a req/s; $scrapes scrapes; $((A_ERRORS + B_ERRORS)) errors" "$((A_ERRORS + B_ERRORS))"
 }
 
 # ---- R2 -------------------------------------------------------------------------------------
@@ -795,6 +837,7 @@ bench_main() {
   latency POST post-form
   r3
   r2
+  r2m
   fill_history "$HISTORY" || log "could not store $HISTORY messages"
   r10
   r8

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -29,15 +31,17 @@ import io.opentelemetry.sdk.resources.Resource;
  * is the Consul service id; traces are exported by OTLP (http/protobuf, port 4318) only when an
  * OTLP endpoint is configured, so a laptop without Jaeger does not log export failures; metrics
  * are always read by {@link #metricsEndpoint()} ({@code /observe/metrics}, pulled by Prometheus)
- * and pushed by OTLP too only when {@code OTEL_METRICS_EXPORTER=otlp} asks; logs are not exported.
- * The JVM's own meters (memory pools, GC, threads, classes, CPU) are registered with the SDK.
+ * and pushed by OTLP too only when {@code OTEL_METRICS_EXPORTER=otlp} asks ({@code LAB_METRICS=off}
+ * turns the endpoint off: every meter is then a no-op, which is what the benchmark compares with);
+ * logs are not exported. The JVM's own meters (memory pools, GC, threads, classes, CPU) are
+ * registered with the SDK.
  */
 public final class Telemetry {
 
     static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
 
     private final OpenTelemetry openTelemetry;
-    private final PrometheusMetricReader prometheus;
+    private final PrometheusMetricReader prometheus;  // null when LAB_METRICS=off
 
     private Telemetry(OpenTelemetry openTelemetry, PrometheusMetricReader prometheus) {
         this.openTelemetry = openTelemetry;
@@ -62,20 +66,23 @@ public final class Telemetry {
         if (setting("otel.exporter.otlp.endpoint").isEmpty() && setting("otel.exporter.otlp.traces.endpoint").isEmpty()) {
             defaults.put("otel.traces.exporter", "none");
         }
+        boolean metrics = !"off".equalsIgnoreCase(setting("lab.metrics").orElse("on"));
         // otel_scope_* labels on every series would only repeat which class of ours recorded it
-        PrometheusMetricReader prometheus = PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
+        PrometheusMetricReader prometheus = metrics ? PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build() : null;
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
                 .addResourceCustomizer((resource, properties) -> resource.merge(
                         Resource.create(Attributes.of(SERVICE_INSTANCE_ID, instanceId))))
-                .addMeterProviderCustomizer((meters, properties) -> meters.registerMetricReader(prometheus))
+                .addMeterProviderCustomizer((meters, properties) -> metrics ? meters.registerMetricReader(prometheus) : meters)
                 .build()
                 .getOpenTelemetrySdk();
-        Classes.registerObservers(sdk);
-        Cpu.registerObservers(sdk);
-        GarbageCollector.registerObservers(sdk);
-        MemoryPools.registerObservers(sdk);
-        Threads.registerObservers(sdk);
+        if (metrics) {
+            Classes.registerObservers(sdk);
+            Cpu.registerObservers(sdk);
+            GarbageCollector.registerObservers(sdk);
+            MemoryPools.registerObservers(sdk);
+            Threads.registerObservers(sdk);
+        }
         return new Telemetry(sdk, prometheus);
     }
 
@@ -94,6 +101,10 @@ public final class Telemetry {
      * @return handler
      */
     public Handler metricsEndpoint() {
+        if (prometheus == null) {
+            return (req, res) -> res.status(Status.NOT_FOUND_404).header(HeaderValues.CONTENT_TYPE_JSON)
+                    .send("{\"error\": \"metrics are off on this instance (LAB_METRICS=off)\"}");
+        }
         return MetricsEndpoint.create(prometheus);
     }
 

@@ -49,7 +49,7 @@ import lab.observability.Telemetry;
  * Config layers, highest first: command line ({@code --port}), system properties, environment
  * variables, Consul KV {@code lab_settings} (live), the lab's defaults, {@code application.yaml}.
  */
-public final class LabBootstrap {
+public final class LabBootstrap implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(LabBootstrap.class.getName());
 
@@ -115,10 +115,24 @@ public final class LabBootstrap {
      * unless {@code CONSUL_FAIL_FAST=true}.
      *
      * @param serviceName Consul service name, e.g. {@code logging-service}
-     * @param args        command line; {@code --port N} sets {@code server.port}
+     * @param args        command line ({@link CommandLine}): {@code --port N} sets {@code server.port};
+     *                    {@code --help} prints the usage and exits 0, anything else exits 2 with one line
      * @return bootstrap with the service's config
      */
     public static LabBootstrap create(String serviceName, String... args) {
+        switch (CommandLine.parse(serviceName, args)) {
+        case CommandLine.Help help -> {
+            System.out.print(help.usage());
+            System.exit(0);
+        }
+        case CommandLine.Invalid invalid -> {
+            System.err.println(invalid.message());
+            System.exit(2);
+        }
+        case CommandLine.Run run -> {
+            // the arguments are valid: Builder.arguments reads them
+        }
+        }
         LogConfig.configureRuntime();
         return builder()
                 .serviceName(serviceName)
@@ -290,6 +304,18 @@ public final class LabBootstrap {
         server.stop();
         closeResources();
         LOGGER.log(System.Logger.Level.INFO, instanceId + " stopped");
+    }
+
+    /**
+     * Stops what this bootstrap started when no server runs (a server's shutdown stops it all, in
+     * its order): the {@code lab_settings} watch, discovery, documents, Hazelcast and the Consul
+     * connection. For tests and embedding: an instance left watching would, for one, put back its
+     * own last view of {@code lab_settings} when Consul loses it.
+     */
+    @Override
+    public void close() {
+        settingsSource.changeWatcher().ifPresent(watcher -> watcher.stop());
+        closeResources();
     }
 
     private void closeResources() {
@@ -466,18 +492,10 @@ public final class LabBootstrap {
          * @return updated builder
          */
         public Builder arguments(String... args) {
-            Map<String, String> parsed = new HashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (arg.startsWith("--port=")) {
-                    parsed.put("server.port", arg.substring("--port=".length()));
-                } else if (arg.equals("--port") && i + 1 < args.length) {
-                    parsed.put("server.port", args[++i]);
-                } else {
-                    throw new IllegalArgumentException("Unknown argument " + arg + "; usage: [--port N] (0 picks a free port)");
-                }
+            if (!(CommandLine.parse(serviceName == null ? "service" : serviceName, args) instanceof CommandLine.Run run)) {
+                throw new IllegalArgumentException("usage: [--port N] (0 picks a free port), not " + String.join(" ", args));
             }
-            this.arguments = parsed;
+            this.arguments = run.config();
             return this;
         }
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.helidon.health.HealthCheckResponse;
 import lab.testing.ConsulAgent;
 import lab.launcher.Eventually;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,8 +91,19 @@ class LiveSettingsTest {
         assertThat(settings.current().queueName(), is("precious"));
     }
 
-    private static LabBootstrap bootstrap() {
-        return LabBootstrap.builder().serviceName("live-test").endpoint(agent.endpoint()).build();
+    // One per test, closed after it: a watch left from another test would put back its own last view.
+    private LabBootstrap lab;
+
+    @AfterEach
+    void closeTheBootstrap() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private LabBootstrap bootstrap() {
+        lab = LabBootstrap.builder().serviceName("live-test").endpoint(agent.endpoint()).build();
+        return lab;
     }
 
     private static void put(String document) {

@@ -93,6 +93,12 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
             return Optional.empty();
         }
         String content = value.getDecodedValue();
+        // what the watch puts back if Consul loses the key: this read, newer than its last answer
+        changeWatcher().ifPresent(watcher -> {
+            if ((Object) watcher instanceof ConsulWatcher consul) {
+                consul.read(value.getDecodedValue());
+            }
+        });
         Optional<String> problem = problem(content);
         status = new Status(value.getModifyIndex(), problem);
         if (problem.isPresent()) {

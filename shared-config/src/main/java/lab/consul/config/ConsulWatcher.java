@@ -34,7 +34,8 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     private BlockingQuery<?> query;
     private ConsulConnection client;
     // Only the query's thread touches it.
-    private Object last = NOT_READ_YET;
+    // what this instance last knew of the key: the watch's last answer, or a newer read of the source
+    private volatile Object last = NOT_READ_YET;
 
     private ConsulWatcher(ReadMode reads, boolean restoreWhenMissing) {
         this.reads = reads;
@@ -123,6 +124,17 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     @Override
     public Class<ConsulKey> type() {
         return ConsulKey.class;
+    }
+
+    /**
+     * The source read the key just now (after a change this watch told it of, or at start): what
+     * it read is the newest content this instance knows, newer than the watch's last answer when
+     * several changes came within the watch's pause. It is what goes back if Consul loses the key.
+     *
+     * @param content the key's text
+     */
+    void read(String content) {
+        last = content;
     }
 
     private void answered(ConsulClient client, ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener,
