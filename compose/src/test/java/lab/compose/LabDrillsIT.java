@@ -212,13 +212,13 @@ class LabDrillsIT {
         // when nothing has arrived for two seconds.
         Eventually.await(SLOW, () -> queueSize() == 0, () -> "the queue is empty; it holds " + queueSize());
         long receivedBefore = Eventually.await(SLOW, () -> {
-            long received = receivedByMessages();
+            long received = distinctReceived();
             try {
                 Thread.sleep(2_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return receivedByMessages() == received ? received : null;
+            return distinctReceived() == received ? received : null;
         }, () -> "nothing more arrives at the messages instances");
 
         List<Probe> probes = new ArrayList<>(handWritten(facades.getFirst(), loggings.getFirst(), messages));
@@ -254,9 +254,9 @@ class LabDrillsIT {
         assertThat("the logging map grew by the accepted POSTs only", loggedThroughFacade(),
                    is(loggedBefore + facadeAccepted + loggingAccepted));
         long expected = receivedBefore + facadeAccepted;
-        Eventually.await(SLOW, () -> receivedByMessages() >= expected, "messages received the accepted messages");
+        Eventually.await(SLOW, () -> distinctReceived() >= expected, "messages received the accepted messages");
         Thread.sleep(2_000);
-        assertThat("the facade queued nothing for rejected requests", receivedByMessages(), is(expected));
+        assertThat("the facade queued nothing for rejected requests", distinctReceived(), is(expected));
     }
 
     @Test
@@ -817,10 +817,22 @@ class LabDrillsIT {
                 .orElse(Long.MAX_VALUE);
     }
 
-    private static long receivedByMessages() {
-        return passing("messages-service").stream()
-                .mapToLong(entry -> total(get(instanceUri(entry, "/messages"))))
-                .sum();
+    // Messages received by the passing messages instances, each uuid once: after drill 4's member loss
+    // the queue may deliver an item twice (at-least-once), which is not the facade queueing anything.
+    private static long distinctReceived() {
+        java.util.Set<String> uuids = new java.util.HashSet<>();
+        for (JsonNode entry : passing("messages-service")) {
+            URI page = instanceUri(entry, "/messages?limit=1000");
+            while (page != null) {
+                HttpResponse<String> answer = get(page);
+                read(answer.body()).forEach(message -> uuids.add(message.path("uuid").asText()));
+                URI current = page;
+                page = answer.headers().firstValue("Link")
+                        .map(link -> current.resolve(link.substring(link.indexOf('<') + 1, link.indexOf('>'))))
+                        .orElse(null);
+            }
+        }
+        return uuids.size();
     }
 
     private static long total(HttpResponse<String> page) {
