@@ -1,15 +1,12 @@
 package lab.compose;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -24,7 +21,6 @@ import lab.consul.access.ConsulDenials;
 import lab.consul.discovery.Registrar;
 import lab.consul.discovery.ServiceRegistration;
 import lab.consul.discovery.TtlStatus;
-import lab.launcher.ConsulDevAgent;
 import lab.launcher.Eventually;
 import lab.runtime.ConsulAccessCheck;
 import lab.testing.SecureConsulAgent;
@@ -172,25 +168,7 @@ class AclPoliciesTest {
     }
 
     private static String tokensSh(String... args) {
-        List<String> command = new ArrayList<>(List.of(REPO.resolve("compose/acl/tokens.sh").toString()));
-        command.addAll(List.of(args));
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            Map<String, String> environment = new HashMap<>(agent.environment());
-            environment.put("CONSUL_HTTP_TOKEN", agent.masterToken());
-            environment.put("CONSUL_BIN", ConsulDevAgent.binary().toString());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat("tokens.sh did not finish", process.waitFor(60, TimeUnit.SECONDS), is(true));
-            assertThat("tokens.sh " + String.join(" ", args) + ":\n" + output, process.exitValue(), is(0));
-            return output;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return agent.script(REPO.resolve("compose/acl/tokens.sh"), args);
     }
 
     private static Handler capture(List<String> lines) {

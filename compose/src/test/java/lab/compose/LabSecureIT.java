@@ -8,20 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.ecwid.consul.v1.health.model.HealthService;
 import com.fasterxml.jackson.databind.JsonNode;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
-import lab.launcher.ConsulDevAgent;
 import lab.launcher.Eventually;
 import lab.testing.FreePorts;
 import lab.testing.SecureConsulAgent;
@@ -221,25 +218,7 @@ class LabSecureIT {
     }
 
     private static String tokensSh(String... args) {
-        List<String> command = new ArrayList<>(List.of(LabProcesses.REPO.resolve("compose/acl/tokens.sh").toString()));
-        command.addAll(List.of(args));
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            Map<String, String> environment = new HashMap<>(consul.environment());
-            environment.put("CONSUL_HTTP_TOKEN", consul.masterToken());
-            environment.put("CONSUL_BIN", ConsulDevAgent.binary().toString());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat("tokens.sh did not finish", process.waitFor(60, TimeUnit.SECONDS), is(true));
-            assertThat("tokens.sh " + String.join(" ", args) + ":\n" + output, process.exitValue(), is(0));
-            return output;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return consul.script(LabProcesses.REPO.resolve("compose/acl/tokens.sh"), args);
     }
 
     private static void sleep(Duration duration) {

@@ -82,7 +82,8 @@ final class FacadeService implements HttpService {
             String loggedBy = logging.log(message);
             res.status(Status.CREATED_201).send(Map.of("uuid", message.uuid(), "msg", message.msg(), "logged_by", loggedBy));
         } catch (Failover.UnavailableException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "Message " + message.uuid() + " queued but not logged: " + e.getMessage());
+            LOGGER.log(System.Logger.Level.WARNING, "Message " + message.uuid() + " queued but not logged: " + e.getMessage()
+                    + " " + e.reasons());
             error(res, Status.SERVICE_UNAVAILABLE_503, e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.log(System.Logger.Level.WARNING, "Message " + message.uuid() + " not queued", e);

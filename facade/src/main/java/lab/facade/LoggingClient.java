@@ -30,6 +30,9 @@ final class LoggingClient {
             Status status = response.status();
             // A 409 on a retry means an earlier attempt stored it before its answer was lost.
             if (status == Status.CREATED_201 || (status == Status.CONFLICT_409 && resendCount > 0)) {
+                // Read the answer (logging echoes the message) to its end: a large one comes chunked, and a
+                // connection closed with a chunked body unread is not reused (and the server logs a broken pipe).
+                response.entity().consume();
                 return instance.id();
             }
             throw new Downstream.UnexpectedStatus(instance, status);

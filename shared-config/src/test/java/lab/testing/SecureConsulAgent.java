@@ -165,6 +165,23 @@ public final class SecureConsulAgent implements AutoCloseable, BeforeAllCallback
     }
 
     /**
+     * Runs a script of the project's (such as {@code compose/acl/tokens.sh}) against this agent,
+     * with the master token and {@code CONSUL_BIN} set, as an operator would.
+     *
+     * @param script the script
+     * @param args   its arguments
+     * @return its output; a non-zero exit fails with the output
+     */
+    public String script(Path script, String... args) {
+        List<String> command = new ArrayList<>(List.of(script.toString()));
+        command.addAll(List.of(args));
+        Map<String, String> all = new HashMap<>(environment());
+        all.put("CONSUL_HTTP_TOKEN", masterToken);
+        all.put("CONSUL_BIN", ConsulDevAgent.binary().toString());
+        return run(dir, command, all);
+    }
+
+    /**
      * The agent's own output so far.
      *
      * @return log text
@@ -259,7 +276,7 @@ public final class SecureConsulAgent implements AutoCloseable, BeforeAllCallback
             builder.environment().putAll(environment);
             Process cli = builder.start();
             String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!cli.waitFor(30, TimeUnit.SECONDS) || cli.exitValue() != 0) {
+            if (!cli.waitFor(60, TimeUnit.SECONDS) || cli.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(4, command.size())))
                                                         + " failed: " + output);
             }

@@ -20,7 +20,20 @@ public final class Eventually {
      * @param what      description for the failure message
      */
     public static void await(Duration timeout, BooleanSupplier condition, String what) {
-        await(timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null, () -> what);
+        await(timeout, condition, () -> what);
+    }
+
+    /**
+     * Waits until {@code condition} is true. (Without this overload a boolean condition with a
+     * described failure would be a {@code Supplier<Boolean>} whose {@code false}, not being null,
+     * ends the wait at once.)
+     *
+     * @param timeout   how long to wait
+     * @param condition what must become true
+     * @param what      description for the failure message, made when it fails
+     */
+    public static void await(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
+        await(timeout, () -> condition.getAsBoolean() ? Boolean.TRUE : null, what);
     }
 
     /**

@@ -85,6 +85,7 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
             value = client.getKVValue(target().key()).getValue();
         } catch (ConsulException e) {
             ConsulDenials.denied(e, "reading " + target().key(), "key:read on \"" + target().key() + "\"");
+            watcher().ifPresent(ConsulWatcher::readFailed);
             throw new ConfigException("Cannot read Consul key " + target() + ": " + ConsulErrors.describe(e), e);
         }
         ConsulDenials.allowed("reading " + target().key());
@@ -94,11 +95,7 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
         }
         String content = value.getDecodedValue();
         // what the watch puts back if Consul loses the key: this read, newer than its last answer
-        changeWatcher().ifPresent(watcher -> {
-            if ((Object) watcher instanceof ConsulWatcher consul) {
-                consul.read(value.getDecodedValue());
-            }
-        });
+        watcher().ifPresent(watcher -> watcher.read(value.getDecodedValue()));
         Optional<String> problem = problem(content);
         status = new Status(value.getModifyIndex(), problem);
         if (problem.isPresent()) {

@@ -35,6 +35,15 @@ abstract class ConsulKeySource extends AbstractConfigSource implements Watchable
         return super.changeWatcher();
     }
 
+    /**
+     * The watch of this source when it is a Consul one, which a read tells how it went.
+     *
+     * @return the Consul watcher, empty when unwatched or watched otherwise
+     */
+    Optional<ConsulWatcher> watcher() {
+        return changeWatcher().filter(ConsulWatcher.class::isInstance).map(ConsulWatcher.class::cast);
+    }
+
     @Override
     protected String uid() {
         return target.toString();

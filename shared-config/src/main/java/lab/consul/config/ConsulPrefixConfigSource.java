@@ -44,6 +44,7 @@ public final class ConsulPrefixConfigSource extends ConsulKeySource implements N
         try (ConsulConnection client = ConsulClients.create(target().endpoint())) {
             values = client.getKVValues(target().key()).getValue();
         } catch (ConsulException e) {
+            watcher().ifPresent(ConsulWatcher::readFailed);
             throw new ConfigException("Cannot read Consul prefix " + target() + ": " + e.getMessage(), e);
         }
         if (values == null || values.isEmpty()) {

@@ -22,7 +22,9 @@ import lab.consul.access.ConsulDenials;
 /**
  * Watches one Consul KV key with blocking queries on its own virtual thread and tells Helidon
  * config when its content changed. The watch never dies: errors back off and resume, and an
- * index that goes backwards (a restarted {@code -dev} agent) starts over from 0.
+ * index that goes backwards (a restarted {@code -dev} agent) starts over from 0. A change the
+ * source could not read (Helidon only logs a failed reload, and no later answer would bring the
+ * change again) counts as a failed question: after a back-off the change is told again.
  */
 public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
 
@@ -36,6 +38,8 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     // Only the query's thread touches it.
     // what this instance last knew of the key: the watch's last answer, or a newer read of the source
     private volatile Object last = NOT_READ_YET;
+    // set by the source when the reload a change event asked for failed
+    private volatile boolean readFailed;
 
     private ConsulWatcher(ReadMode reads, boolean restoreWhenMissing) {
         this.reads = reads;
@@ -137,6 +141,14 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         last = content;
     }
 
+    /**
+     * The source could not read the key after a change this watch told it of (a server without a
+     * leader yet, an agent restarting): the watch tells the change again after a back-off.
+     */
+    void readFailed() {
+        readFailed = true;
+    }
+
     private void answered(ConsulClient client, ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener,
                           Object value, boolean moved) {
         Object content = content(value);
@@ -146,8 +158,15 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
             return;
         }
         if (moved && !Objects.equals(content, last)) {
+            Object before = last;
             last = content;
+            readFailed = false;
+            // Helidon reloads the source within accept, on this thread.
             listener.accept(ChangeEvent.create(target, content != null ? ChangeEventType.CHANGED : ChangeEventType.DELETED));
+            if (readFailed) {
+                last = before;
+                throw new IllegalStateException("the change of " + target.key() + " could not be read");
+            }
         }
     }
 }

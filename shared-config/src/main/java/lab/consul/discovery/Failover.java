@@ -1,6 +1,8 @@
 package lab.consul.discovery;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -75,6 +77,7 @@ public final class Failover {
      */
     public <T> T call(Attempt<T> attempt) {
         Set<String> tried = new LinkedHashSet<>();
+        List<String> reasons = new ArrayList<>();
         RuntimeException lastFailure = null;
         for (int resendCount = 0; resendCount < maxAttempts; resendCount++) {
             Optional<Instance> instance = instances.pick(tried);
@@ -89,11 +92,12 @@ public final class Failover {
                 return attempt.call(instance.get(), resendCount);
             } catch (RuntimeException e) {
                 lastFailure = e;
+                reasons.add(instance.get().id() + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
                 LOGGER.log(System.Logger.Level.DEBUG, "Attempt on " + instance.get().id() + " failed: " + e.getMessage());
             }
         }
         failovers.add(1, gaveUp);
-        throw new UnavailableException(instances.serviceName(), tried, lastFailure);
+        throw new UnavailableException(instances.serviceName(), tried, reasons, lastFailure);
     }
 
     /**
@@ -119,13 +123,25 @@ public final class Failover {
     public static final class UnavailableException extends RuntimeException {
 
         private final String serviceName;
+        private final List<String> reasons;
 
-        UnavailableException(String serviceName, Set<String> tried, RuntimeException lastFailure) {
+        UnavailableException(String serviceName, Set<String> tried, List<String> reasons, RuntimeException lastFailure) {
             super(tried.isEmpty()
                           ? "no passing instance of " + serviceName
                           : "no instance of " + serviceName + " answered (tried " + tried + ")",
                   lastFailure);
             this.serviceName = serviceName;
+            this.reasons = List.copyOf(reasons);
+        }
+
+        /**
+         * Why each instance tried failed, one {@code "instance-id: reason"} each, for the log (not for
+         * clients: the reasons are the downstream's and the network's).
+         *
+         * @return reasons in the order tried
+         */
+        public List<String> reasons() {
+            return reasons;
         }
 
         /**

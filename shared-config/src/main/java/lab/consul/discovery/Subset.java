@@ -37,16 +37,6 @@ public record Subset(Optional<String> tag, Optional<String> filter) {
     }
 
     /**
-     * The instances a filter expression keeps.
-     *
-     * @param expression Consul filter expression
-     * @return subset
-     */
-    public static Subset filtered(String expression) {
-        return new Subset(Optional.empty(), Optional.of(expression));
-    }
-
-    /**
      * From the {@code consul.discovery} node: {@code tag} and {@code filter}, both optional.
      *
      * @param config the node

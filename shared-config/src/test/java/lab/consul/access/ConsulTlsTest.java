@@ -23,6 +23,7 @@ import lab.launcher.Eventually;
 import lab.runtime.LabBootstrap;
 import lab.testing.SecureConsulAgent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -59,10 +60,10 @@ class ConsulTlsTest {
     }
 
     @Test
-    void aKeyInPkcs8FormWorksToo() throws Exception {
+    void aKeyInPkcs8FormWorksToo(@TempDir Path dir) throws Exception {
         // consul writes SEC 1 keys ("EC PRIVATE KEY"); other tools write PKCS#8 ("PRIVATE KEY").
         PrivateKey key = Pem.privateKey(agent.file("client-key"), "CONSUL_CLIENT_KEY");
-        Path pkcs8 = Files.createTempFile("client-key", ".pem");
+        Path pkcs8 = dir.resolve("client-key-pkcs8.pem");
         Files.writeString(pkcs8, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(key.getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
         try (ConsulConnection client = ConsulClients.create(agent.endpoint(Map.of(

@@ -2,10 +2,13 @@ package lab.consul.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ChangeWatcher;
+import lab.consul.ReadMode;
 import lab.consul.ConsulKey;
 import lab.runtime.LabSettings;
 import lab.testing.ConsulAgent;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 
 class ConsulConfigSourceTest {
@@ -44,6 +48,32 @@ class ConsulConfigSourceTest {
 
         agent.put("/v1/kv/live_test", "{\"queue_name\": \"after\"}");
         Eventually.await(Duration.ofSeconds(5), () -> "after".equals(seen.get()), "change reaches the config");
+    }
+
+    // What a leader election does to a cluster (the watch, stale, answers; the source's read, which
+    // needs a leader, fails) comes here from the "source" telling the watch its read failed.
+    @Test
+    void aChangeTheSourceCouldNotReadIsToldAgainUntilItIsRead() throws InterruptedException {
+        agent.put("/v1/kv/retold_test", "one");
+        ConsulWatcher watcher = ConsulWatcher.create(false, ReadMode.DEFAULT);
+        watcher.read("one");
+        List<ChangeWatcher.ChangeEvent<ConsulKey>> events = new CopyOnWriteArrayList<>();
+        watcher.start(new ConsulKey(agent.endpoint(), "retold_test"), event -> {
+            events.add(event);
+            if (events.size() == 1) {
+                watcher.readFailed();
+            }
+        });
+        try {
+            Thread.sleep(500);
+            assertThat("nothing changed yet", events, is(empty()));
+            agent.put("/v1/kv/retold_test", "two");
+            Eventually.await(Duration.ofSeconds(10), () -> events.size() == 2, () -> "told twice: " + events);
+            Thread.sleep(1_000);
+            assertThat("read the second time: told no more " + events, events.size(), is(2));
+        } finally {
+            watcher.stop();
+        }
     }
 
     @Test
