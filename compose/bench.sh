@@ -22,8 +22,11 @@
 #   R3  POST /facade / direct POST /logging throughput          retired: printed for information
 #   R4  lab_settings change in Consul KV -> every instance's GET /settings       <= 1 s (max)
 #   R5  kill -9 of a logging instance -> out of ?passing; client errors          <= TTL, 0 errors
-#   R6a process start -> passing in Consul, fresh logging instance (JVM incl.)   <= 2 s (max)
-#   R6b RSS of each of the 7 instances (after all the load)                      <= 200 MiB
+#   R6a process start -> passing in Consul, fresh logging instance (JVM incl.)   <= 1 s (max)
+#   R6b RSS of each of the 7 instances (after all the load)                      <= 160 MiB
+#   R6c GET and POST /facade throughput, the instances' JVM settings (sizing of
+#       instance.options, AOT cache) / as before (-Xmx256m, no cache): two more
+#       facades started together, warmed alike, interleaved; the lower ratio      >= 0.95
 #   R7a health change of 1 of 1,000 instances -> HealthyInstances cache          <= 1 s (max)
 #   R7b HealthyInstances.pick cost, 1,000 / 3 instances (JMH, 2 runs, median)    <= 1.1
 #   R7c on a real Consul cluster (3 servers, 3 client agents) with 10,000 instances and 10 watchers:
@@ -86,6 +89,8 @@ R2_ON=8086                     # facade with tracing on (always_on, OTLP to the 
 R2_OFF=8087                    # facade with OTEL_SDK_DISABLED=true
 R2M_ON=8089                    # facade with metrics (the default), scraped as Prometheus would
 R2M_OFF=8090                   # facade with LAB_METRICS=off
+R6C_NEW=8091                   # facade with the instances' JVM settings (instance.options, AOT cache)
+R6C_OLD=8092                   # facade as before them: -Xmx256m, no AOT cache
 R5_VICTIM=logging-8085
 R5_SECONDS=12                  # load around the kill: 2 s before it, the rest after
 R6_RUNS=3
@@ -99,7 +104,7 @@ PAGE="$FACADE?limit=100"
 BARE="http://127.0.0.1:${FACADE_PORTS[0]}/observe/health/live"
 
 declare -A RESULT=()
-RESULT_ORDER=(R1 R2 R2m R3 R4 R5 R6a R6b R7a R7b R7c R7d R8 R9 R10 R11)
+RESULT_ORDER=(R1 R2 R2m R3 R4 R5 R6a R6b R6c R7a R7b R7c R7d R8 R9 R10 R11)
 LAT_LINES=()
 EST_LINES=()
 UNMEASURED=0
@@ -572,7 +577,7 @@ r6_start() {
     return 0
   fi
   max="$(kv max_ms "$out")"
-  result R6a "$text" "$(awk -v m="$max" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" 2 \
+  result R6a "$text" "$(awk -v m="$max" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" 1 \
     "s; median $(kv median_ms "$out") ms, each $(kv all_ms "$out") ms"
 }
 
@@ -589,7 +594,46 @@ r6_rss() {
     each+=("$name $((kb / 1024))")
     if ((kb > max)); then max=$kb; fi
   done
-  result R6b "$text" "$((max / 1024))" "<=" 200 "MiB; $(IFS=,; printf '%s' "${each[*]}" | sed 's/,/, /g') MiB; -Xmx256m"
+  result R6b "$text" "$((max / 1024))" "<=" 160 "MiB; $(IFS=,; printf '%s' "${each[*]}" | sed 's/,/, /g') MiB"
+}
+
+r6c_old_get() { run_wrk "http://127.0.0.1:$R6C_OLD/facade" get "$CONNS" "$DURATION"; }
+r6c_new_get() { run_wrk "http://127.0.0.1:$R6C_NEW/facade" get "$CONNS" "$DURATION"; }
+r6c_old_post() { run_wrk "http://127.0.0.1:$R6C_OLD/facade" post-form "$CONNS" "$DURATION"; }
+r6c_new_post() { run_wrk "http://127.0.0.1:$R6C_NEW/facade" post-form "$CONNS" "$DURATION"; }
+
+r6c() {
+  local text="GET and POST /facade throughput, the instances' JVM settings / as before (-Xmx256m, no AOT cache)"
+  local get post glo ghi ga gb plo phi pa pb errors _
+  log "R6c: $text (facade :$R6C_NEW as the lab's, facade :$R6C_OLD baseline)"
+  if ! "$LAB" start "facade-$R6C_NEW" facade "$R6C_NEW" >>"$BENCH_DIR/r6c-start.log" 2>&1 \
+    || ! "$LAB" start "facade-$R6C_OLD" facade "$R6C_OLD" baseline >>"$BENCH_DIR/r6c-start.log" 2>&1; then
+    unmeasured R6c "$text" "facades :$R6C_NEW/:$R6C_OLD did not pass, see $BENCH_DIR/r6c-start.log"
+    "$LAB" stop "facade-$R6C_NEW" "facade-$R6C_OLD" >&2
+    return 0
+  fi
+  # the JIT of both fresh JVMs warms alike: a minute of GET and POST each, in turn
+  for _ in 1 2 3; do
+    run_wrk "http://127.0.0.1:$R6C_OLD/facade" mix "$CONNS" 10 || true
+    run_wrk "http://127.0.0.1:$R6C_NEW/facade" mix "$CONNS" 10 || true
+  done
+  if ! interleave r6c_old_get r6c_new_get; then
+    unmeasured R6c "$text" "a run failed, see $BENCH_DIR"
+    "$LAB" stop "facade-$R6C_NEW" "facade-$R6C_OLD" >&2
+    return 0
+  fi
+  read -r get glo ghi ga gb < <(ratio_of_pairs)
+  errors=$((A_ERRORS + B_ERRORS))
+  if ! interleave r6c_old_post r6c_new_post; then
+    unmeasured R6c "$text" "a run failed, see $BENCH_DIR"
+    "$LAB" stop "facade-$R6C_NEW" "facade-$R6C_OLD" >&2
+    return 0
+  fi
+  read -r post plo phi pa pb < <(ratio_of_pairs)
+  errors=$((errors + A_ERRORS + B_ERRORS))
+  "$LAB" stop "facade-$R6C_NEW" "facade-$R6C_OLD" >&2
+  result R6c "$text" "$(awk -v g="$get" -v p="$post" 'BEGIN { printf "%.2f", (g < p ? g : p) }')" ">=" 0.95 \
+    "GET $get (pairs $glo-$ghi; $gb vs $ga req/s), POST $post (pairs $plo-$phi; $pb vs $pa req/s); $errors errors" "$errors"
 }
 
 # ---- R7 -------------------------------------------------------------------------------------
@@ -846,6 +890,7 @@ bench_main() {
   r7
   r7_cluster
   r6_rss
+  r6c
   print_results
   log "done in $((SECONDS - T_START)) s"
   return "$UNMEASURED"

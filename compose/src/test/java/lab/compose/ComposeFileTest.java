@@ -157,14 +157,51 @@ class ComposeFileTest {
     }
 
     @Test
-    void imageRunsWithTheJvmFlagsTheBuildWroteForTheLauncher() {
+    void imageRunsWithTheJvmFlagsAndSizingTheBuildWroteForTheLauncher() {
         String dockerfile = read(REPO.resolve("compose/Dockerfile"));
-        assertThat(dockerfile, containsString(
-                "COPY --from=build /src/compose/launcher/target/classes/lab/launcher/jvm.options /app/jvm.options"));
-        assertThat(dockerfile, containsString("ENTRYPOINT [\"java\", \"@/app/jvm.options\", \"-jar\""));
+        assertThat(dockerfile, containsString("COPY --from=build /src/compose/launcher/target/classes/lab/launcher/jvm.options \\\n"
+                + "                  /src/compose/launcher/target/classes/lab/launcher/instance.options /app/"));
+        assertThat(dockerfile, containsString("exec java @/app/jvm.options @/app/instance.options"
+                + " -XX:AOTCache=/src/${SERVICE}/target/${SERVICE}.aot -jar /src/${SERVICE}/target/${SERVICE}.jar --port 8080"));
         assertThat("the flags are written once, in the parent pom", dockerfile, not(containsString("--add-opens")));
-        assertThat(Files.isRegularFile(REPO.resolve("compose/launcher/target/classes/lab/launcher/jvm.options")), is(true));
-        assertThat(lab.launcher.LabJvm.options(), hasItems("--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Xmx256m"));
+        assertThat("no fixed heap in the image: a share of the container's limit", dockerfile, not(containsString("-Xmx")));
+        assertThat(lab.launcher.LabJvm.options(), hasItems("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
+        assertThat(lab.launcher.LabJvm.instanceOptions(), hasItems("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25",
+                                                                   "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC"));
+    }
+
+    @Test
+    void theImageTrainsItsAotCacheAndAsksReadinessInItsHealthCheck() {
+        String dockerfile = read(REPO.resolve("compose/Dockerfile"));
+        assertThat(dockerfile, containsString("RUN java -Dlab.home=/src -jar compose/launcher/target/launcher.jar train"));
+        assertThat(dockerfile, containsString("COPY --from=build /src/${SERVICE}/target/${SERVICE}.jar /src/${SERVICE}/target/${SERVICE}.aot ./"));
+        assertThat(dockerfile, containsString("HEALTHCHECK "));
+        assertThat(dockerfile, containsString("GET /observe/health/ready HTTP/1.0"));
+    }
+
+    @Test
+    void labServicesHaveTheMemoryTheirJvmsAreSizedForAndAskReadiness() {
+        String maxRam = lab.launcher.LabJvm.localOptions().stream().filter(flag -> flag.startsWith("-XX:MaxRAM="))
+                .findFirst().orElseThrow().substring("-XX:MaxRAM=".length());
+        for (String name : LAB_SERVICES) {
+            Map<String, Object> service = service(name);
+            assertThat(name + " mem_limit is local.options' -XX:MaxRAM", bytes(String.valueOf(service.get("mem_limit"))),
+                       is(bytes(maxRam)));
+            String test = String.join(" ", list(map(service.get("healthcheck")).get("test")).stream().map(String::valueOf).toList());
+            assertThat(name, test, containsString("GET /observe/health/ready HTTP/1.0"));
+        }
+    }
+
+    // "192m", "192M", "201326592" or "201326592b" as bytes
+    private static long bytes(String size) {
+        String text = size.strip().toLowerCase(java.util.Locale.ROOT);
+        long unit = switch (text.charAt(text.length() - 1)) {
+            case 'k' -> 1024L;
+            case 'm' -> 1024L * 1024;
+            case 'g' -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        return Long.parseLong(text.replaceAll("[a-z]+$", "")) * unit;
     }
 
     @Test

@@ -13,12 +13,18 @@ import java.util.stream.Stream;
 
 /**
  * The command lines of the lab's Java processes: a service instance from its jar, a Hazelcast
- * member from Hazelcast's jar. Both get the flags of {@code jvm.options}, which the build writes
- * from the parent pom.
+ * member from Hazelcast's jar. Both get the flags of {@code jvm.options}; an instance also gets its
+ * sizing ({@code instance.options}, as in its container image), the memory a container would give
+ * it ({@code local.options}) and its AOT cache ({@link AotCache}). The build writes the files from
+ * the parent pom.
  */
 public final class LabJvm {
 
-    private static final List<String> OPTIONS = readOptions();
+    private static final List<String> OPTIONS = readOptions("jvm.options");
+    private static final List<String> INSTANCE = readOptions("instance.options");
+    private static final List<String> LOCAL = readOptions("local.options");
+    // what R6c compares the instances' settings with: the heap they had before, nothing else
+    private static final List<String> BASELINE = List.of("-Xmx256m");
 
     private LabJvm() {
     }
@@ -42,7 +48,7 @@ public final class LabJvm {
     }
 
     /**
-     * One service instance.
+     * One service instance, with its jar's AOT cache while that is fresh ({@link AotCache}).
      *
      * @param jar   e.g. {@code logging/target/logging.jar}
      * @param port  port, 0 for one the instance picks and registers
@@ -50,9 +56,47 @@ public final class LabJvm {
      * @return command line
      */
     public static List<String> service(Path jar, int port, List<String> extra) {
+        List<String> jvm = new ArrayList<>(INSTANCE);
+        jvm.addAll(LOCAL);
+        jvm.addAll(AotCache.use(jar));
+        jvm.addAll(extra);
+        return command(jar, port, jvm);
+    }
+
+    /**
+     * One service instance as it was started before its sizing and AOT cache: {@code -Xmx256m}
+     * and the JVM's defaults (bench.sh R6c compares the two).
+     *
+     * @param jar  service jar
+     * @param port port, 0 for any
+     * @return command line
+     */
+    public static List<String> baseline(Path jar, int port) {
+        return command(jar, port, BASELINE);
+    }
+
+    /**
+     * The flags of {@code instance.options}: an instance's sizing.
+     *
+     * @return JVM flags
+     */
+    public static List<String> instanceOptions() {
+        return INSTANCE;
+    }
+
+    /**
+     * The flags of {@code local.options}: outside a container, the memory an instance is sized for.
+     *
+     * @return JVM flags
+     */
+    public static List<String> localOptions() {
+        return LOCAL;
+    }
+
+    private static List<String> command(Path jar, int port, List<String> jvm) {
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(OPTIONS);
-        command.addAll(extra);
+        command.addAll(jvm);
         command.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port)));
         return command;
     }
@@ -93,10 +137,10 @@ public final class LabJvm {
         return env;
     }
 
-    private static List<String> readOptions() {
-        try (InputStream in = LabJvm.class.getResourceAsStream("jvm.options")) {
+    private static List<String> readOptions(String file) {
+        try (InputStream in = LabJvm.class.getResourceAsStream(file)) {
             if (in == null) {
-                throw new IllegalStateException("jvm.options is missing from the launcher's class path: build it (mvn package)");
+                throw new IllegalStateException(file + " is missing from the launcher's class path: build it (mvn package)");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
                     .map(line -> line.replaceFirst("#.*", "").strip())

@@ -35,6 +35,8 @@ final class LocalLab {
 
     private static final Duration CONSUL_START = Duration.ofSeconds(60);
     private static final Duration HAZELCAST_START = Duration.ofSeconds(90);
+    // a training JVM writes its AOT cache as it exits (a child JVM assembles it): more than the usual grace
+    private static final Duration AOT_CACHE_WRITE = Duration.ofSeconds(60);
     private static final String PROMETHEUS_ADDRESS = "127.0.0.1:9090";
 
     private final Path home;
@@ -68,6 +70,7 @@ final class LocalLab {
         infra(shape);
         long t1 = System.nanoTime();
         stopOnFailure(() -> {
+            trainAotCaches();
             layout.instances().forEach(this::startInstance);
             awaitPassing(layout.instances(), upTimeout);
             startPrometheus();
@@ -84,6 +87,20 @@ final class LocalLab {
         out.printf("logs:        %s/%n%ntry:%n  curl -d msg=hello %s%n  curl %s%n"
                            + "  compose/local.sh status%n  compose/local.sh down%n",
                    home.relativize(processes.logs()), facade, facade);
+    }
+
+    /**
+     * Trains the AOT caches that are missing or older than their jars on a lab of its own (a
+     * Consul dev agent and the Hazelcast members), which it stops again: the image build's step,
+     * or a way to have the caches before timing a start.
+     */
+    void train() {
+        infra("dev");
+        try {
+            trainAotCaches();
+        } finally {
+            down();
+        }
     }
 
     /**
@@ -211,18 +228,19 @@ final class LocalLab {
      * Starts one more instance on the first host (outside the lab's seven, e.g. for a benchmark)
      * and waits until it passes.
      *
-     * @param name    process name
-     * @param service facade, logging or messages
-     * @param port    its port
+     * @param name     process name
+     * @param service  facade, logging or messages
+     * @param port     its port
+     * @param baseline started as before its sizing and AOT cache ({@code -Xmx256m})
      */
-    void start(String name, String service, int port) {
+    void start(String name, String service, int port, boolean baseline) {
         requireConsul();
         if (!LabLayout.SERVICES.contains(service)) {
             throw new LabException("no service '" + service + "' (services: " + String.join(" ", LabLayout.SERVICES) + ")");
         }
         Instance instance = new Instance(name, service, layout.hosts().getFirst(), port);
         checkPortFree(instance.host(), port);
-        startInstance(instance);
+        startInstance(instance, baseline ? LabJvm.baseline(jar(service), port) : LabJvm.service(jar(service), port, List.of()));
         awaitPassing(List.of(instance), upTimeout);
         out.println(name + " is passing");
     }
@@ -273,11 +291,12 @@ final class LocalLab {
     /**
      * The command line of one instance, an argument per line, for a script that times its start.
      *
-     * @param service facade, logging or messages
-     * @param port    port, 0 for any
+     * @param service  facade, logging or messages
+     * @param port     port, 0 for any
+     * @param baseline the JVM settings before the instances' sizing and AOT cache
      */
-    void command(String service, int port) {
-        LabJvm.service(jar(service), port, List.of()).forEach(out::println);
+    void command(String service, int port, boolean baseline) {
+        (baseline ? LabJvm.baseline(jar(service), port) : LabJvm.service(jar(service), port, List.of())).forEach(out::println);
     }
 
     private void startConsulDevAgent() {
@@ -352,7 +371,54 @@ final class LocalLab {
                 : "hz-" + member.substring(member.lastIndexOf(':') + 1);
     }
 
+    /**
+     * Trains the AOT cache of each service whose cache is missing or older than its build: one
+     * instance of each, on the first instance's address, started with {@code -XX:AOTCacheOutput},
+     * passing in Consul, {@link AotTraining} requests, then stopped, when each JVM writes its cache.
+     * A training that fails costs only the cache: the instances start without one.
+     */
+    private void trainAotCaches() {
+        if (!AotCache.supported()) {
+            out.printf("no AOT cache: java %s (it needs 25+)%n", Runtime.version());
+            return;
+        }
+        List<Instance> trainees = LabLayout.SERVICES.stream().filter(service -> !AotCache.fresh(jar(service)))
+                .map(service -> layout.instances().stream().filter(it -> it.service().equals(service)).findFirst().orElseThrow())
+                .map(first -> new Instance("aot-" + first.service(), first.service(), first.host(), first.port()))
+                .toList();
+        if (trainees.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        out.printf("training the AOT cache of %s (once per build)%n",
+                   trainees.stream().map(Instance::service).collect(Collectors.joining(", ")));
+        List<String> names = trainees.stream().map(Instance::name).toList();
+        try {
+            trainees.forEach(trainee -> startInstance(trainee, LabJvm.service(jar(trainee.service()), trainee.port(),
+                                                                             AotCache.record(jar(trainee.service())))));
+            awaitPassing(trainees, upTimeout);
+            List<String> failures = AotTraining.exercise(trainees);
+            if (!failures.isEmpty()) {
+                out.printf("training: %d requests failed, e.g. %s%n", failures.size(), failures.getFirst());
+            }
+        } catch (RuntimeException e) {
+            out.printf("training failed (%s); the instances start without an AOT cache%n", e.getMessage().lines().findFirst().orElse(""));
+        } finally {
+            processes.stop(names, AOT_CACHE_WRITE);
+        }
+        for (Instance trainee : trainees) {
+            Path jar = jar(trainee.service());
+            out.printf(AotCache.fresh(jar) ? "AOT cache %s written%n" : "no AOT cache written to %s (log %s)%n",
+                       home.relativize(AotCache.file(jar)), processes.log(trainee.name()));
+        }
+        out.printf("training took %ds%n", seconds(System.nanoTime() - t0));
+    }
+
     private void startInstance(Instance instance) {
+        startInstance(instance, LabJvm.service(jar(instance.service()), instance.port(), List.of()));
+    }
+
+    private void startInstance(Instance instance, List<String> command) {
         out.printf("starting %s-service on %s:%d, log %s%n", instance.service(), instance.host(), instance.port(),
                    processes.log(instance.name()));
         Map<String, String> env = new LinkedHashMap<>();
@@ -365,7 +431,7 @@ final class LocalLab {
             env.putAll(secure.environment());
             env.put("CONSUL_HTTP_TOKEN_FILE", secure.token(instance.service()).toString());
         }
-        processes.start(instance.name(), LabJvm.service(jar(instance.service()), instance.port(), List.of()), env);
+        processes.start(instance.name(), command, env);
     }
 
     private void awaitPassing(List<Instance> instances, Duration timeout) {

@@ -20,16 +20,20 @@ public final class Main {
                                  default deny, a token per service from compose/acl, in
                                  compose/.run/secure)
               down               stop everything up started (services, then Hazelcast, then Consul)
+              train              train the services' AOT caches that are missing or older than their
+                                 jars (up does it too), on a Consul and Hazelcast of its own
               status             processes, and Consul's health of every instance
               restart NAME...    start stopped or killed instances again (logging-8085, ...)
-              start NAME SERVICE PORT
-                                 one more instance (e.g. for a benchmark), waits until it passes
+              start NAME SERVICE PORT [baseline]
+                                 one more instance (e.g. for a benchmark), waits until it passes;
+                                 baseline: as before its sizing and AOT cache (-Xmx256m)
               stop NAME...       stop processes by name
               await SECONDS      wait until the 7 instances pass again (e.g. after Consul stood still)
               pids               "name pid" of every running process
               env                the layout as bash assignments (LAB_CONSUL_URL, LAB_INSTANCES, ...)
-              command SERVICE PORT
-                                 the command line of an instance, an argument per line
+              command SERVICE PORT [baseline]
+                                 the command line of an instance, an argument per line;
+                                 baseline: as before its sizing and AOT cache (-Xmx256m)
             """;
 
     private Main() {
@@ -50,14 +54,17 @@ public final class Main {
                 case "up" -> lab.up(shape(rest));
                 case "_infra" -> lab.infra(shape(rest));
                 case "down" -> lab.down();
+                case "train" -> lab.train();
                 case "status" -> lab.status();
                 case "restart" -> lab.restart(atLeastOne(rest));
-                case "start" -> lab.start(arg(rest, 0), arg(rest, 1), number(arg(rest, 2)));
+                case "start" -> lab.start(arg(rest, 0), arg(rest, 1), number(arg(rest, 2)),
+                                          rest.size() > 3 && arg(rest, 3).equals("baseline"));
                 case "stop" -> lab.stop(atLeastOne(rest));
                 case "await" -> lab.await(Duration.ofSeconds(number(arg(rest, 0))));
                 case "pids" -> lab.pids();
                 case "env" -> lab.env();
-                case "command" -> lab.command(arg(rest, 0), number(arg(rest, 1)));
+                case "command" -> lab.command(arg(rest, 0), number(arg(rest, 1)),
+                                              rest.size() > 2 && arg(rest, 2).equals("baseline"));
                 default -> usage();
             }
         } catch (LocalLab.LabException | Eventually.GiveUp | IllegalStateException | AssertionError e) {

@@ -155,6 +155,19 @@ public final class Supervisor implements AutoCloseable {
      * @return the names that were running
      */
     public List<String> stop(Collection<String> names) {
+        return stop(names, GRACE);
+    }
+
+    /**
+     * Stops processes together: SIGTERM to all, then SIGKILL to those still running after
+     * {@code grace} (a JVM writing its AOT cache at exit needs longer than the usual 10 s).
+     * Forgets them.
+     *
+     * @param names process names; unknown or ended ones are skipped
+     * @param grace how long they may take to exit
+     * @return the names that were running
+     */
+    public List<String> stop(Collection<String> names, Duration grace) {
         Map<String, ProcessHandle> running = new LinkedHashMap<>();
         for (String name : names) {
             if (paused.contains(name)) {
@@ -164,7 +177,7 @@ public final class Supervisor implements AutoCloseable {
             process(name).ifPresent(process -> running.put(name, process));
         }
         running.values().forEach(ProcessHandle::destroy);
-        List<ProcessHandle> left = awaitExit(running.values(), GRACE);
+        List<ProcessHandle> left = awaitExit(running.values(), grace);
         left.forEach(ProcessHandle::destroyForcibly);
         awaitExit(left, GRACE);
         names.forEach(this::forget);
