@@ -10,6 +10,7 @@ import org.apache.http.HttpRequestInterceptor;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.config.RegistryBuilder;
 import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.conn.socket.PlainConnectionSocketFactory;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.DefaultHttpRequestRetryHandler;
@@ -71,7 +72,11 @@ public final class ConsulClients {
                 .map(tls -> new PoolingHttpClientConnectionManager(RegistryBuilder.<ConnectionSocketFactory>create()
                         .register("https", new SSLConnectionSocketFactory(tls.sslContext(), tls.hostnameVerifier()))
                         .build()))
-                .orElseGet(PoolingHttpClientConnectionManager::new);
+                // plain HTTP only: the default registry's TLS factory would load the JDK's trust store
+                // at start for nothing (a tenth of a second of a cold JVM)
+                .orElseGet(() -> new PoolingHttpClientConnectionManager(RegistryBuilder.<ConnectionSocketFactory>create()
+                        .register("http", PlainConnectionSocketFactory.getSocketFactory())
+                        .build()));
         pool.setMaxTotal(connections);
         pool.setDefaultMaxPerRoute(connections);
         pool.setValidateAfterInactivity(2_000);
