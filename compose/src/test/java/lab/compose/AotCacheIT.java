@@ -70,7 +70,7 @@ class AotCacheIT {
     @Test
     @Order(1)
     void aTrainingRunWritesAFreshCacheAsItsJvmExits() {
-        lab.startJar(jar, "training", consul.address(), Map.of(), AotCache.record(jar));
+        lab.startJar(jar, "training", consul.address(), Map.of(), AotCache.record(jar), 0);
         lab.awaitPassing(URI.create("http://" + consul.address()), SLOW, List.of("training"));
         URI instance = lab.awaitRegistration("training").uri();
         for (int i = 0; i < 20; i++) {
@@ -88,7 +88,7 @@ class AotCacheIT {
     @Test
     @Order(2)
     void theNextInstanceStartsWithTheCache() {
-        lab.startJar(jar, "cached", consul.address(), Map.of(), List.of("-XX:AOTMode=on"));
+        lab.startJar(jar, "cached", consul.address(), Map.of(), List.of("-XX:AOTMode=on"), 0);
         lab.awaitPassing(URI.create("http://" + consul.address()), SLOW, List.of("cached"));
         assertThat(LabHttp.get(lab.awaitRegistration("cached").resolve("/messages")).statusCode(), is(200));
         lab.supervisor().stop(List.of("cached"));
@@ -100,11 +100,11 @@ class AotCacheIT {
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now()));
         assertThat("a jar newer than the cache", AotCache.fresh(jar), is(false));
         assertThat(AotCache.use(jar), is(List.of()));
-        lab.startJar(jar, "stale", consul.address(), Map.of(), List.of());
+        lab.startJar(jar, "stale", consul.address(), Map.of(), List.of(), 0);
         // a cache the JVM cannot use (here: not a cache at all): it says so and starts without it
         Path broken = jar.resolveSibling("broken.aot");
         Files.writeString(broken, "not an AOT cache");
-        lab.startJar(jar, "broken", consul.address(), Map.of(), List.of("-XX:AOTCache=" + broken));
+        lab.startJar(jar, "broken", consul.address(), Map.of(), List.of("-XX:AOTCache=" + broken), 0);
         lab.awaitPassing(URI.create("http://" + consul.address()), SLOW, List.of("stale", "broken"));
         for (String name : List.of("stale", "broken")) {
             assertThat(name, LabHttp.get(lab.awaitRegistration(name).resolve("/messages")).statusCode(), is(200));

@@ -112,17 +112,17 @@ final class LabProcesses implements AutoCloseable, AfterAllCallback {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn verify from the repository root");
         }
-        startJar(jar, name, consulAddress, environment, TEST_JVM);
+        startJar(jar, name, consulAddress, environment, TEST_JVM, port);
     }
 
     /**
      * Starts one instance from a given jar (a copy of a service's, say) with the given JVM flags
-     * after the lab's (its AOT cache, when fresh, among them), on a port it picks itself.
+     * after the lab's (its AOT cache, when fresh, among them), on a given port (0: one it picks).
      */
-    void startJar(Path jar, String name, String consulAddress, Map<String, String> environment, List<String> jvm) {
+    void startJar(Path jar, String name, String consulAddress, Map<String, String> environment, List<String> jvm, int port) {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("CONSUL_HTTP_ADDR", consulAddress);
-        processes.start(name, LabJvm.service(jar, 0, jvm), env);
+        processes.start(name, LabJvm.service(jar, port, jvm), env);
     }
 
     /**
