@@ -240,7 +240,7 @@ final class LocalLab {
         }
         Instance instance = new Instance(name, service, layout.hosts().getFirst(), port);
         checkPortFree(instance.host(), port);
-        startInstance(instance, baseline ? LabJvm.baseline(jar(service), port) : LabJvm.service(jar(service), port, List.of()));
+        startInstance(instance, instanceCommand(service, port, baseline));
         awaitPassing(List.of(instance), upTimeout);
         out.println(name + " is passing");
     }
@@ -296,7 +296,11 @@ final class LocalLab {
      * @param baseline the JVM settings before the instances' sizing and AOT cache
      */
     void command(String service, int port, boolean baseline) {
-        (baseline ? LabJvm.baseline(jar(service), port) : LabJvm.service(jar(service), port, List.of())).forEach(out::println);
+        instanceCommand(service, port, baseline).forEach(out::println);
+    }
+
+    private List<String> instanceCommand(String service, int port, boolean baseline) {
+        return baseline ? LabJvm.baseline(jar(service), port) : LabJvm.service(jar(service), port, List.of());
     }
 
     private void startConsulDevAgent() {

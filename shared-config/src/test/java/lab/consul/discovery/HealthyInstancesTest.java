@@ -161,6 +161,9 @@ class HealthyInstancesTest {
                         throw new IllegalStateException("down");
                     }));
             assertThat(failure.serviceName(), is("flaky"));
+            // one reason per instance tried (3 passing), each naming it, for the caller's log
+            assertThat(failure.reasons().size(), is(3));
+            failure.reasons().forEach(reason -> assertThat(reason, reason.matches("flaky-\\S+: IllegalStateException down"), is(true)));
         } finally {
             registrars.forEach(Registrar::close);
         }
