@@ -125,6 +125,10 @@ public final class ClusterScale {
                 }
                 Thread.sleep(100);
             }
+            // What every watcher must receive at least once per change: one whole answer. Under the former reads
+            // the servers are saturated at rest, and what a change adds drowns in the rest traffic (7-25 s per
+            // change); this floor (one hop, agent -> watcher, of the answer each watcher gets) does not.
+            long answerBytes = answerBytes(agents.getFirst(), subset);
             KEEPING_ALIVE.set(false);
             Thread.sleep(2_000);
             // at rest: 25 s, so that 10 s waits time out twice
@@ -171,14 +175,30 @@ public final class ClusterScale {
             int n = 2 * changes;
             return String.format(Locale.ROOT, " %1$s_rest_bytes_per_s=%2$.0f %1$s_rest_cpu_pct=%3$.1f %1$s_servers_rest_cpu_pct=%4$.1f"
                                          + " %1$s_bytes_per_change=%5$d %1$s_cpu_ms_per_change=%6$.0f %1$s_change_max_ms=%7$.0f"
-                                         + " %1$s_change_ms=%8$s %1$s_answer_instances=%9$d %1$s_warmup_change_ms=%10$s",
+                                         + " %1$s_change_ms=%8$s %1$s_answer_instances=%9$d %1$s_warmup_change_ms=%10$s"
+                                         + " %1$s_answer_bytes=%11$d %1$s_floor_bytes_per_change=%12$d",
                                  label, rest.bytes() / restSeconds, 100 * rest.cpuSeconds() / restSeconds,
                                  100 * rest.serverCpuSeconds() / restSeconds, changeBytes / n, 1000 * changeCpu / n,
                                  Collections.max(times), times.stream().map(t -> Long.toString(Math.round(t))).collect(Collectors.joining(",")), expected,
-                                 warmUp.stream().map(t -> Long.toString(Math.round(t))).collect(Collectors.joining(",")));
+                                 warmUp.stream().map(t -> Long.toString(Math.round(t))).collect(Collectors.joining(",")),
+                                 answerBytes, answerBytes * watchers);
         } finally {
             caches.forEach(HealthyInstances::close);
         }
+    }
+
+    // The size of one answer to a watcher's question (body and headers), as Consul sends it.
+    private static long answerBytes(URI agent, Subset subset) throws IOException, InterruptedException {
+        String query = "/v1/health/service/" + SERVICE + "?passing" + subset.tag().map(tag -> "&tag=" + tag).orElse("");
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(agent.resolve(query)).timeout(Duration.ofSeconds(60)).build(),
+                                                  HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(query + ": " + response.statusCode());
+        }
+        long headers = response.headers().map().entrySet().stream()
+                .mapToLong(header -> header.getValue().stream().mapToLong(value -> header.getKey().length() + value.length() + 4).sum())
+                .sum();
+        return response.body().length + headers;
     }
 
     private static void register(List<URI> agents, int count) throws InterruptedException {

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -239,7 +240,7 @@ class LabDrillsIT {
                           handWritten, probes.size() - handWritten, SEED, duplicates.size(), statuses,
                           facadeAccepted, loggingAccepted, problems.size());
 
-        assertThat("no 5xx, JSON errors, no stack traces, expected statuses", problems, is(empty()));
+        assertThat("no 5xx, JSON errors, no stack traces, expected statuses" + facadeWarnings(), problems, is(empty()));
         assertThat("the logging map grew by the accepted POSTs only", loggedThroughFacade(),
                    is(loggedBefore + facadeAccepted + loggingAccepted));
         // What the queue delivers is checked by content, not counted: the consumers may still be working
@@ -603,6 +604,14 @@ class LabDrillsIT {
      * Bodies nobody wrote by hand: random bytes, random JSON of random types, random form bodies,
      * long strings, unicode, under random content types, and now and then a random method and path.
      */
+    // What the facades said about failed calls (each instance tried, with its failure), for a failure message.
+    private static String facadeWarnings() {
+        return Stream.of("facade-1", "facade-2")
+                .flatMap(name -> lab.log(name).lines().filter(line -> line.contains(" WARNING ") && line.contains(" lab."))
+                        .map(line -> "\n  " + name + ": " + line))
+                .collect(Collectors.joining("", "\nthe facades' warnings:", ""));
+    }
+
     private static List<Probe> generated(Random random, List<URI> facades, List<URI> loggings) {
         List<Probe> probes = new ArrayList<>();
         for (int i = 0; i < GENERATED_BODIES; i++) {

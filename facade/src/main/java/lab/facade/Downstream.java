@@ -2,6 +2,7 @@ package lab.facade;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import io.helidon.common.socket.SocketOptions;
@@ -22,7 +23,8 @@ import lab.runtime.Page;
 /**
  * HTTP calls to one downstream service: a random passing instance per call, another one when an
  * attempt fails (connect error, timeout, unexpected status), each attempt traced with the instance
- * it chose.
+ * it chose. The one failure that is not the instance's, a pooled connection that went stale as it was
+ * taken, is asked again of the same instance on a new connection.
  */
 final class Downstream {
 
@@ -110,14 +112,40 @@ final class Downstream {
 
     private <T> T attempt(Instance instance, int resendCount, Method method, String query, Object entity,
                           ResponseHandler<T> handler) {
+        try {
+            return send(instance, resendCount, method, query, entity, handler, true);
+        } catch (RuntimeException e) {
+            if (!pooledConnectionWentStale(e)) {
+                throw e;
+            }
+            // The instance is fine; ask it again, on a new connection. The request may have reached it, so this
+            // is a resend (a logging instance that stored the message then answers 409, which means "stored").
+            return send(instance, resendCount + 1, method, query, entity, handler, false);
+        }
+    }
+
+    private <T> T send(Instance instance, int resendCount, Method method, String query, Object entity,
+                       ResponseHandler<T> handler, boolean pooled) {
         HttpClientRequest request = http.method(method)
                 .uri(instance.uri().resolve(path.get() + query))
+                .keepAlive(pooled)
                 .property(ClientTracing.INSTANCE_ID, instance.id())
                 .property(ClientMetrics.PEER_SERVICE, instances.serviceName())
                 .property(ClientTracing.RESEND_COUNT, String.valueOf(resendCount));
         try (HttpClientResponse response = entity == null ? request.request() : request.submit(entity)) {
             return handler.handle(instance, resendCount, response);
         }
+    }
+
+    /**
+     * Helidon's WebClient watches each pooled connection with a read that gives up after the read timeout
+     * of idleness; a connection taken from the pool in that moment fails its request with the watcher's
+     * failure, a {@code RuntimeException} around an {@code ExecutionException} (helidon-io/helidon#10861,
+     * #9012). The connections to every instance of a service idle alike, so after a pause each one can fail
+     * at once: seen in the drills as a 503 with both logging instances up.
+     */
+    static boolean pooledConnectionWentStale(RuntimeException e) {
+        return e.getClass() == RuntimeException.class && e.getCause() instanceof ExecutionException;
     }
 
     // Cursors are base64url: nothing in them needs encoding.
