@@ -30,7 +30,8 @@ import lab.launcher.Supervisor;
  * R7c/R7d of compose/bench.sh: N instances on a real Consul cluster (3 servers, 3 client agents on
  * their own loopback addresses), W watchers of the service ({@link HealthyInstances}), first with
  * the lab's former reads (consistent through the leader, 10 s waits, no pause, the whole service),
- * then with {@link ReadMode#DEFAULT} and a tag that one instance in twenty carries (a shard).
+ * then the same with waits that do not end while measured ({@code former_quiet}: what a change alone
+ * costs them), then with {@link ReadMode#DEFAULT} and a tag that one instance in twenty carries (a shard).
  * <p>
  * {@code java -cp compose/launcher/target/classes:shared-config/target/classes:logging/target/libs/*
  * compose/bench/ClusterScale.java COUNT WATCHERS CHANGES [new|stale]}: registers COUNT instances with TTL
@@ -87,12 +88,20 @@ public final class ClusterScale {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "instances=%d watchers=%d register_s=%.1f ttl_s=%d",
                                                                  count, watchers, registerSeconds, TTL.toSeconds()));
             ReadMode former = new ReadMode(ReadMode.Consistency.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO);
+            ReadMode quiet = new ReadMode(ReadMode.Consistency.DEFAULT, Duration.ofSeconds(5), Duration.ofMinutes(9), Duration.ZERO);
             try {
                 if (formerToo) {
                     line.append(measure("former", former, Subset.ALL, agents, consul, servers, count, watchers, changes));
                     // the closed watchers' last questions are still held by the servers: let them answer and
                     // end before the next mode's rest is measured, or their answers count as its traffic
                     Thread.sleep(former.longestAnswer().plusSeconds(3).toMillis());
+                    // What a change costs the former reads, alone: their 10 s waits keep the servers busy at rest
+                    // (11-15 MB/s here), a change then takes 7-25 s to reach every watcher, and what it adds drowns
+                    // in that rest. A change wakes every waiting question however long its wait, so with waits
+                    // that do not end during the measurement the same reads cost only their changes.
+                    line.append(measure("former_quiet", quiet, Subset.ALL, agents, consul, servers, count, watchers, changes));
+                    // its closed watchers' questions wait for the next change: make one, and let them answer
+                    drain(agents, consul, servers);
                 }
             } catch (IllegalStateException e) {
                 // the former reads may not hold at all at this size: say so, and measure the new ones
@@ -125,10 +134,6 @@ public final class ClusterScale {
                 }
                 Thread.sleep(100);
             }
-            // What every watcher must receive at least once per change: one whole answer. Under the former reads
-            // the servers are saturated at rest, and what a change adds drowns in the rest traffic (7-25 s per
-            // change); this floor (one hop, agent -> watcher, of the answer each watcher gets) does not.
-            long answerBytes = answerBytes(agents.getFirst(), subset);
             KEEPING_ALIVE.set(false);
             Thread.sleep(2_000);
             // at rest: 25 s, so that 10 s waits time out twice
@@ -175,30 +180,34 @@ public final class ClusterScale {
             int n = 2 * changes;
             return String.format(Locale.ROOT, " %1$s_rest_bytes_per_s=%2$.0f %1$s_rest_cpu_pct=%3$.1f %1$s_servers_rest_cpu_pct=%4$.1f"
                                          + " %1$s_bytes_per_change=%5$d %1$s_cpu_ms_per_change=%6$.0f %1$s_change_max_ms=%7$.0f"
-                                         + " %1$s_change_ms=%8$s %1$s_answer_instances=%9$d %1$s_warmup_change_ms=%10$s"
-                                         + " %1$s_answer_bytes=%11$d %1$s_floor_bytes_per_change=%12$d",
+                                         + " %1$s_change_ms=%8$s %1$s_answer_instances=%9$d %1$s_warmup_change_ms=%10$s",
                                  label, rest.bytes() / restSeconds, 100 * rest.cpuSeconds() / restSeconds,
                                  100 * rest.serverCpuSeconds() / restSeconds, changeBytes / n, 1000 * changeCpu / n,
                                  Collections.max(times), times.stream().map(t -> Long.toString(Math.round(t))).collect(Collectors.joining(",")), expected,
-                                 warmUp.stream().map(t -> Long.toString(Math.round(t))).collect(Collectors.joining(",")),
-                                 answerBytes, answerBytes * watchers);
+                                 warmUp.stream().map(t -> Long.toString(Math.round(t))).collect(Collectors.joining(",")));
         } finally {
             caches.forEach(HealthyInstances::close);
         }
     }
 
-    // The size of one answer to a watcher's question (body and headers), as Consul sends it.
-    private static long answerBytes(URI agent, Subset subset) throws IOException, InterruptedException {
-        String query = "/v1/health/service/" + SERVICE + "?passing" + subset.tag().map(tag -> "&tag=" + tag).orElse("");
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(agent.resolve(query)).timeout(Duration.ofSeconds(60)).build(),
-                                                  HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(query + ": " + response.statusCode());
+    // One health change outside the measured shard, for questions that wait for the next change; then
+    // until Consul has answered them all (its 6 agents use under a third of a core for 4 s in a row): 10
+    // whole answers of 5,000 take 10-25 s on this machine.
+    private static void drain(List<URI> agents, List<ProcessHandle> consul, List<ProcessHandle> servers)
+            throws InterruptedException, IOException {
+        String id = SERVICE + "-1";
+        HELD.add(id);
+        put(agentOf(agents, 1), "/v1/agent/check/fail/service:" + id);
+        Thread.sleep(1_000);
+        put(agentOf(agents, 1), "/v1/agent/check/pass/service:" + id);
+        HELD.remove(id);
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        int quiet = 0;
+        while (quiet < 2 && System.nanoTime() < deadline) {
+            Usage before = Usage.of(consul, servers);
+            Thread.sleep(2_000);
+            quiet = Usage.of(consul, servers).minus(before).cpuSeconds() < 0.6 ? quiet + 1 : 0;
         }
-        long headers = response.headers().map().entrySet().stream()
-                .mapToLong(header -> header.getValue().stream().mapToLong(value -> header.getKey().length() + value.length() + 4).sum())
-                .sum();
-        return response.body().length + headers;
     }
 
     private static void register(List<URI> agents, int count) throws InterruptedException {

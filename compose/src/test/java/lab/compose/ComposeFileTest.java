@@ -166,7 +166,7 @@ class ComposeFileTest {
         assertThat("the flags are written once, in the parent pom", dockerfile, not(containsString("--add-opens")));
         assertThat("no fixed heap in the image: a share of the container's limit", dockerfile, not(containsString("-Xmx")));
         assertThat(lab.launcher.LabJvm.options(), hasItems("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
-        assertThat(lab.launcher.LabJvm.instanceOptions(), hasItems("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25",
+        assertThat(lab.launcher.LabJvm.instanceOptions(), hasItems("-XX:MaxRAMPercentage=33", "-XX:MinRAMPercentage=33",
                                                                    "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC"));
     }
 
