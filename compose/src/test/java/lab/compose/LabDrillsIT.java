@@ -240,7 +240,9 @@ class LabDrillsIT {
                           handWritten, probes.size() - handWritten, SEED, duplicates.size(), statuses,
                           facadeAccepted, loggingAccepted, problems.size());
 
-        assertThat("no 5xx, JSON errors, no stack traces, expected statuses" + facadeWarnings(), problems, is(empty()));
+        // the facades' logs are read only when there is something to explain
+        assertThat("no 5xx, JSON errors, no stack traces, expected statuses" + (problems.isEmpty() ? "" : facadeWarnings()),
+                   problems, is(empty()));
         assertThat("the logging map grew by the accepted POSTs only", loggedThroughFacade(),
                    is(loggedBefore + facadeAccepted + loggingAccepted));
         // What the queue delivers is checked by content, not counted: the consumers may still be working

@@ -40,7 +40,7 @@ class DownstreamTest {
     private static final WebServer SLOW = WebServer.builder()
             .routing(routing -> routing.get("/quick", (req, res) -> res.send()).post("/slow", (req, res) -> {
                 req.content().consume();
-                if (req.headers().contains(HeaderNames.CONNECTION) && req.headers().get(HeaderNames.CONNECTION).get().equals("close")) {
+                if (req.headers().first(HeaderNames.CONNECTION).filter("close"::equalsIgnoreCase).isPresent()) {
                     ON_NEW_CONNECTIONS.incrementAndGet();
                 }
                 Thread.sleep(ANSWER_AFTER);
