@@ -69,13 +69,21 @@ class FacadeServiceTest {
     private static final List<String> CURSORS_ASKED = new CopyOnWriteArrayList<>();
     private static final Cursor LOGGING_NEXT = new Cursor(Cursor.LOGGING, "history", "", 41);
     private static final Cursor MESSAGES_NEXT = new Cursor(Cursor.MESSAGES, "messages-live", "run-1", 7);
+    // a page size the fake logging instance fails (500), so that no logging instance answers
+    private static final int BROKEN_LIMIT = 7;
     private static final WebServer DOWNSTREAM = WebServer.builder()
             .routing(routing -> routing
                     .post("/logging", (req, res) -> {
                         LOGGED.add(req.content().as(String.class));
                         res.status(Status.CREATED_201).send();
                     })
-                    .get("/logging", (req, res) -> page(req, res, "l", LOGGING_NEXT))
+                    .get("/logging", (req, res) -> {
+                        if (req.query().first("limit").asOptional().equals(Optional.of(String.valueOf(BROKEN_LIMIT)))) {
+                            res.status(Status.INTERNAL_SERVER_ERROR_500).send();
+                            return;
+                        }
+                        page(req, res, "l", LOGGING_NEXT);
+                    })
                     .get("/messages", (req, res) -> page(req, res, "m", MESSAGES_NEXT)))
             .build()
             .start();
@@ -248,6 +256,14 @@ class FacadeServiceTest {
         assertThat(response.status(), is(Status.GONE_410));
         assertThat(read(response.entity()).get("error").asText(),
                    allOf(startsWith("messages_cursor: "), containsString("messages-killed"), containsString("no longer passing")));
+    }
+
+    @Test
+    void aGetNoLoggingInstanceAnswersIsAJsonServiceUnavailable() {
+        ClientResponseTyped<String> response = client.get("/facade").queryParam("limit", String.valueOf(BROKEN_LIMIT))
+                .request(String.class);
+        assertThat(response.status(), is(Status.SERVICE_UNAVAILABLE_503));
+        assertThat(read(response.entity()).get("error").asText(), containsString("logging-service"));
     }
 
     @Test
