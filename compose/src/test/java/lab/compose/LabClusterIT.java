@@ -201,10 +201,15 @@ class LabClusterIT {
 
     // Puts a new messages_retention (a live setting) into lab_settings through the first host's
     // agent; returns how long it took until every instance's /settings showed it.
+    // The first request a client agent forwards after its server died may still go to that server:
+    // Consul answers 500 ("rpc error getting client") and moves on to another server, so the read and
+    // the (idempotent) write are retried as any Consul user would.
     private static Duration changeSettingsAndAwaitEveryInstance(int retention) {
-        JsonNode current = read(ConsulDevAgent.get(agent(0), "/v1/kv/lab_settings?raw", null));
+        JsonNode current = Eventually.await(SLOW, () -> read(ConsulDevAgent.get(agent(0), "/v1/kv/lab_settings?raw", null)),
+                                            () -> "lab_settings read through " + agent(0));
         ((com.fasterxml.jackson.databind.node.ObjectNode) current).put("messages_retention", retention);
-        ConsulDevAgent.put(agent(0), "/v1/kv/lab_settings", current.toString(), null);
+        Eventually.await(SLOW, () -> ConsulDevAgent.put(agent(0), "/v1/kv/lab_settings", current.toString(), null),
+                         () -> "lab_settings written through " + agent(0));
         long put = System.nanoTime();
         List<URI> settings = INSTANCES.keySet().stream().map(name -> lab.awaitRegistration(name).resolve("/settings")).toList();
         return Eventually.await(SLOW, () -> settings.stream().allMatch(
