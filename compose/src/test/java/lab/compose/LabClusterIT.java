@@ -208,9 +208,10 @@ class LabClusterIT {
         JsonNode current = Eventually.await(SLOW, () -> read(ConsulDevAgent.get(agent(0), "/v1/kv/lab_settings?raw", null)),
                                             () -> "lab_settings read through " + agent(0));
         ((com.fasterxml.jackson.databind.node.ObjectNode) current).put("messages_retention", retention);
-        Eventually.await(SLOW, () -> ConsulDevAgent.put(agent(0), "/v1/kv/lab_settings", current.toString(), null),
+        long put = System.nanoTime(); // before the first try: a write that answered 500 may still have been applied
+        String document = current.toString();
+        Eventually.await(SLOW, () -> "true".equals(ConsulDevAgent.put(agent(0), "/v1/kv/lab_settings", document, null).trim()),
                          () -> "lab_settings written through " + agent(0));
-        long put = System.nanoTime();
         List<URI> settings = INSTANCES.keySet().stream().map(name -> lab.awaitRegistration(name).resolve("/settings")).toList();
         return Eventually.await(SLOW, () -> settings.stream().allMatch(
                 uri -> read(get(uri).body()).path("messages_retention").asInt() == retention)

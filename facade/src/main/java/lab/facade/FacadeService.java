@@ -107,6 +107,8 @@ final class FacadeService implements HttpService {
             try {
                 loggingPage = logging.page(limit, loggingCursor);
             } catch (RuntimeException e) {
+                // The answer is decided: the messages call must not hold this request, and its span, open.
+                received.cancel(true);
                 failed(res, e);
                 return;
             }

@@ -1,6 +1,6 @@
 package lab.facade;
 
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.observability.QueueTracing;
@@ -29,7 +29,7 @@ public final class Main {
         LiveSettings settings = lab.settings();
         OpenTelemetry telemetry = lab.telemetry().openTelemetry();
         HazelcastConnection hazelcast = lab.hazelcast();
-        WebClient http = Downstream.webClient(telemetry);
+        Http1Client http = Downstream.httpClient(telemetry);
         FacadeService facade = FacadeService.create(
                 QueueProducer.create(hazelcast.client(), () -> settings.current().queueName(), QueueTracing.create(telemetry)),
                 LoggingClient.create(Downstream.create(http, lab.discover("logging-service"),

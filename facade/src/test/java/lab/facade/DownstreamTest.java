@@ -9,7 +9,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import io.opentelemetry.api.OpenTelemetry;
 import lab.consul.ConsulClients;
@@ -63,7 +63,7 @@ class DownstreamTest {
 
     @Test
     void aPooledConnectionWhoseIdleWatchGaveUpIsNotAFailedCall() throws InterruptedException {
-        WebClient http = Downstream.webClient(OpenTelemetry.noop());
+        Http1Client http = Downstream.httpClient(OpenTelemetry.noop());
         try (HealthyInstances instances = HealthyInstances.create(CONSUL.endpoint(), "slow-service")) {
             Eventually.await(Duration.ofSeconds(10), () -> instances.all().size() == 1, "the instance discovered");
             Downstream slow = Downstream.create(http, instances, () -> "/slow", OpenTelemetry.noop());

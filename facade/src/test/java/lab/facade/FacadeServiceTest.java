@@ -15,7 +15,6 @@ import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
-import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -102,7 +101,7 @@ class FacadeServiceTest {
 
     @SetUpRoute
     static void routing(HttpRouting.Builder routing) {
-        WebClient http = Downstream.webClient(TELEMETRY.openTelemetry());
+        Http1Client http = Downstream.httpClient(TELEMETRY.openTelemetry());
         HealthyInstances logging = HealthyInstances.create(CONSUL.endpoint(), "logging-service");
         HealthyInstances messages = HealthyInstances.create(CONSUL.endpoint(), "messages-service");
         Eventually.await(Duration.ofSeconds(10), () -> logging.all().size() == 2 && messages.all().size() == 1,
@@ -224,8 +223,12 @@ class FacadeServiceTest {
         assertThat(both.get("total").get("messages").asLong(), is(42L));
 
         SpanData server = TELEMETRY.await("SERVER", span -> span.getKind() == SpanKind.SERVER);
+        SpanData logging = TELEMETRY.await("GET logging", span -> span.getKind() == SpanKind.CLIENT
+                && span.getAttributes().get(AttributeKey.stringKey("url.full")).contains("/logging"));
         SpanData messages = TELEMETRY.await("GET messages", span -> span.getKind() == SpanKind.CLIENT
                 && span.getAttributes().get(AttributeKey.stringKey("url.full")).contains("/messages"));
+        // one asked on the request's thread, the other on a second one: both children of the request
+        assertThat(logging.getParentSpanId(), is(server.getSpanId()));
         assertThat(messages.getTraceId(), is(server.getTraceId()));
         assertThat(messages.getParentSpanId(), is(server.getSpanId()));
         assertThat(messages.getAttributes().get(AttributeKey.stringKey("lab.peer.service.id")), is("messages-live"));
