@@ -25,6 +25,10 @@ public final class HazelcastClients {
         config.setClusterName(settings.clusterName());
         config.setInstanceName(instanceName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
+        // The client's metrics are statistics for Management Center, which the lab does not run. They
+        // cost the JVM's platform MBean server, built on the main thread at start (off: start ->
+        // registered 0.1-0.3 s sooner on 2 cores, docs/benchmarks.md), and a collection every 5 s.
+        config.getMetricsConfig().setEnabled(false);
         config.getNetworkConfig().setAddresses(settings.hazelcastMembers());
         config.getConnectionStrategyConfig()
                 .setAsyncStart(true)

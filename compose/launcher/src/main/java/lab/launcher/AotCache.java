@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The AOT cache of one service jar (JDK 25, JEP 483/514/515): the classes a training run loaded
- * and linked, and its method profiles, mapped into the next JVM so that it skips that work.
+ * The AOT cache of one service jar (JDK 25, JEP 483/514): the classes a training run loaded and
+ * linked, mapped into the next JVM so that it skips that work. Not the training's method profiles
+ * (JEP 515): with them the JIT compiled the start-up's hot methods with C2 during the start, which
+ * on 2 cores took the CPU the start itself needed (docs/benchmarks.md, Lean start).
  * <ul>
  *     <li>{@code <service>/target/<service>.aot}, beside the jar, written by a training run
  *     ({@link #record}) when that JVM exits;</li>
@@ -77,13 +79,14 @@ public final class AotCache {
     }
 
     /**
-     * The flags of a training run: the JVM writes the cache when it exits (after SIGTERM too).
+     * The flags of a training run: the JVM writes the cache when it exits (after SIGTERM too),
+     * without method profiles (a diagnostic flag in 25).
      *
      * @param jar service jar
      * @return JVM flags
      */
     public static List<String> record(Path jar) {
-        return List.of("-XX:AOTCacheOutput=" + file(jar));
+        return List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-XX:AOTCacheOutput=" + file(jar));
     }
 
     private static FileTime modified(Path file) {
