@@ -94,6 +94,7 @@ public final class CommandLine {
                   SERVER_PORT, SERVER_HOST    port (as --port) and bind address (default 0.0.0.0)
                   OTEL_*                      OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_METRICS_EXPORTER, ...)
                   LAB_METRICS=off             no /observe/metrics
+                  LAB_HAZELCAST_STATISTICS=on the Hazelcast client's statistics, for Management Center
                 The lab's shared settings are Consul KV lab_settings (README: Configuration).
                 """.formatted(jar(service));
     }

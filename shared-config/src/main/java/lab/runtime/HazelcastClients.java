@@ -14,21 +14,26 @@ public final class HazelcastClients {
     }
 
     /**
-     * The client configuration for the given settings.
+     * The client configuration for the given settings; the client's statistics only with
+     * {@code LAB_HAZELCAST_STATISTICS=on} (where a Management Center shows them, as in compose.yaml).
      *
      * @param settings     lab settings
      * @param instanceName name of this client, e.g. the Consul service id
      * @return client config
      */
     public static ClientConfig config(LabSettings settings, String instanceName) {
+        return config(settings, instanceName, "on".equals(System.getenv("LAB_HAZELCAST_STATISTICS")));
+    }
+
+    static ClientConfig config(LabSettings settings, String instanceName, boolean statistics) {
         ClientConfig config = new ClientConfig();
         config.setClusterName(settings.clusterName());
         config.setInstanceName(instanceName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
-        // The client's metrics are statistics for Management Center, which the lab does not run. They
-        // cost the JVM's platform MBean server, built on the main thread at start (off: start ->
-        // registered 0.1-0.3 s sooner on 2 cores, docs/benchmarks.md), and a collection every 5 s.
-        config.getMetricsConfig().setEnabled(false);
+        // The client's metrics are statistics for Management Center, their only reader. They cost the
+        // JVM's platform MBean server, built on the main thread at start (off: start -> registered
+        // 0.05-0.29 s sooner in 5 pairs on 2 cores, docs/benchmarks.md), and a collection every 5 s.
+        config.getMetricsConfig().setEnabled(statistics);
         config.getNetworkConfig().setAddresses(settings.hazelcastMembers());
         config.getConnectionStrategyConfig()
                 .setAsyncStart(true)

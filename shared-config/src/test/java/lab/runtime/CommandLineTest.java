@@ -25,7 +25,7 @@ class CommandLineTest {
         String usage = ((CommandLine.Help) help).usage();
         assertThat(usage, containsString("usage: java -jar logging.jar [--port N]"));
         for (String variable : new String[] {"CONSUL_HTTP_ADDR", "CONSUL_HTTP_TOKEN_FILE", "CONSUL_CACERT", "CONSUL_FAIL_FAST",
-                                             "CONSUL_DISCOVERY_FILTER", "CONSUL_READ_CONSISTENCY", "OTEL_", "LAB_METRICS"}) {
+                                             "CONSUL_DISCOVERY_FILTER", "CONSUL_READ_CONSISTENCY", "OTEL_", "LAB_METRICS", "LAB_HAZELCAST_STATISTICS"}) {
             assertThat(usage, containsString(variable));
         }
     }

@@ -9,10 +9,13 @@ import static org.hamcrest.Matchers.is;
 class HazelcastClientsTest {
 
     @Test
-    void clientSendsNoStatisticsAndStartsNoJmx() {
-        // Management Center, which the lab does not run, is their only reader; they cost the MBean server at start
-        ClientConfig config = HazelcastClients.config(LabSettings.defaults(), "test-client");
-        assertThat("client metrics", config.getMetricsConfig().isEnabled(), is(false));
-        assertThat("connects in the background", config.getConnectionStrategyConfig().isAsyncStart(), is(true));
+    void clientSendsStatisticsOnlyWhenAskedTo() {
+        // Management Center is their only reader; they cost the platform MBean server at start
+        ClientConfig quiet = HazelcastClients.config(LabSettings.defaults(), "test-client", false);
+        assertThat("client metrics", quiet.getMetricsConfig().isEnabled(), is(false));
+        assertThat("connects in the background", quiet.getConnectionStrategyConfig().isAsyncStart(), is(true));
+
+        ClientConfig shown = HazelcastClients.config(LabSettings.defaults(), "test-client", true);
+        assertThat("LAB_HAZELCAST_STATISTICS=on", shown.getMetricsConfig().isEnabled(), is(true));
     }
 }
