@@ -237,6 +237,10 @@ class ComposeFileTest {
         Map<String, String> mc = environment(service("management-center"));
         assertThat(mc.get("MC_DEFAULT_CLUSTER"), is("distributed-consul-cluster"));
         assertThat(mc.get("MC_DEFAULT_CLUSTER_MEMBERS"), is(String.join(",", HAZELCAST)));
+        for (String name : LAB_SERVICES) {
+            assertThat(name + "'s Hazelcast client sends the statistics Management Center shows",
+                       environment(service(name)).get("LAB_HAZELCAST_STATISTICS"), is("on"));
+        }
     }
 
     @Test

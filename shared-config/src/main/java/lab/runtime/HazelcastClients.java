@@ -22,7 +22,7 @@ public final class HazelcastClients {
      * @return client config
      */
     public static ClientConfig config(LabSettings settings, String instanceName) {
-        return config(settings, instanceName, "on".equals(System.getenv("LAB_HAZELCAST_STATISTICS")));
+        return config(settings, instanceName, "on".equalsIgnoreCase(System.getenv("LAB_HAZELCAST_STATISTICS")));
     }
 
     static ClientConfig config(LabSettings settings, String instanceName, boolean statistics) {
