@@ -28,6 +28,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
@@ -191,6 +192,24 @@ class ComposeFileTest {
             String test = String.join(" ", list(map(service.get("healthcheck")).get("test")).stream().map(String::valueOf).toList());
             assertThat(name, test, containsString("GET /observe/health/ready HTTP/1.0"));
         }
+    }
+
+    @Test
+    void theFixedYoungGenerationLeavesTheOldOneRoomForWhatStaysLive() {
+        // instance.options fixes the young generation (-Xmn) for the requests in flight, not for the memory:
+        // lowering lab.instance.memory alone would squeeze the old generation under the ~17 MiB that stays
+        // live (R10) and its promotions, i.e. back to back full collections or an OutOfMemoryError
+        List<String> options = lab.launcher.LabJvm.instanceOptions();
+        long memory = bytes(lab.launcher.LabJvm.localOptions().stream().filter(flag -> flag.startsWith("-XX:MaxRAM="))
+                                    .findFirst().orElseThrow().substring("-XX:MaxRAM=".length()));
+        long heap = memory * Long.parseLong(option(options, "-XX:MaxRAMPercentage=")) / 100;
+        long old = heap - bytes(option(options, "-Xmn"));
+        assertThat("old generation (MiB) = heap - young, at least twice the live heap", old / (1024 * 1024),
+                   greaterThanOrEqualTo(32L));
+    }
+
+    private static String option(List<String> options, String prefix) {
+        return options.stream().filter(flag -> flag.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length());
     }
 
     // "192m", "192M", "201326592" or "201326592b" as bytes
