@@ -80,13 +80,18 @@ public final class AotCache {
 
     /**
      * The flags of a training run: the JVM writes the cache when it exits (after SIGTERM too),
-     * without method profiles (a diagnostic flag in 25).
+     * without method profiles and without the interpreter's adapters (both diagnostic flags in 25).
+     * 25.0.3 keys a stored adapter by a hash of its signature; two of the lab's signatures share one,
+     * and every instance started from such a cache printed two {@code [warning][aot]} lines for it
+     * (JDK-8364929, fixed after 25 by unique ids). The JVM makes its ~700 adapters itself in a few
+     * milliseconds: starts were no slower in 8 interleaved pairs (docs/benchmarks.md), and the cache 1 MB smaller.
      *
      * @param jar service jar
      * @return JVM flags
      */
     public static List<String> record(Path jar) {
-        return List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-XX:AOTCacheOutput=" + file(jar));
+        return List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-XX:-AOTAdapterCaching",
+                "-XX:AOTCacheOutput=" + file(jar));
     }
 
     private static FileTime modified(Path file) {
