@@ -83,8 +83,8 @@ public final class AotCache {
      * without method profiles and without the interpreter's adapters (both diagnostic flags in 25).
      * 25.0.3 keys a stored adapter by a hash of its signature; two of the lab's signatures share one,
      * and every instance started from such a cache printed two {@code [warning][aot]} lines for it
-     * (JDK-8364929, fixed after 25 by unique ids). The JVM makes its ~700 adapters itself in a few
-     * milliseconds: starts were no slower in 8 interleaved pairs (docs/benchmarks.md), and the cache 1 MB smaller.
+     * (JDK-8364929, fixed after 25 by unique ids). The JVM makes its ~700 adapters itself: starts
+     * were no slower in 20 interleaved pairs (docs/benchmarks.md, the AOT cache's adapters).
      *
      * @param jar service jar
      * @return JVM flags
