@@ -183,8 +183,7 @@ class ComposeFileTest {
 
     @Test
     void labServicesHaveTheMemoryTheirJvmsAreSizedForAndAskReadiness() {
-        String maxRam = lab.launcher.LabJvm.localOptions().stream().filter(flag -> flag.startsWith("-XX:MaxRAM="))
-                .findFirst().orElseThrow().substring("-XX:MaxRAM=".length());
+        String maxRam = option(lab.launcher.LabJvm.localOptions(), "-XX:MaxRAM=");
         for (String name : LAB_SERVICES) {
             Map<String, Object> service = service(name);
             assertThat(name + " mem_limit is local.options' -XX:MaxRAM", bytes(String.valueOf(service.get("mem_limit"))),
@@ -200,8 +199,7 @@ class ComposeFileTest {
         // lowering lab.instance.memory alone would squeeze the old generation under the ~17 MiB that stays
         // live (R10) and its promotions, i.e. back to back full collections or an OutOfMemoryError
         List<String> options = lab.launcher.LabJvm.instanceOptions();
-        long memory = bytes(lab.launcher.LabJvm.localOptions().stream().filter(flag -> flag.startsWith("-XX:MaxRAM="))
-                                    .findFirst().orElseThrow().substring("-XX:MaxRAM=".length()));
+        long memory = bytes(option(lab.launcher.LabJvm.localOptions(), "-XX:MaxRAM="));
         long heap = memory * Long.parseLong(option(options, "-XX:MaxRAMPercentage=")) / 100;
         long old = heap - bytes(option(options, "-Xmn"));
         assertThat("old generation (MiB) = heap - young, at least twice the live heap", old / (1024 * 1024),
