@@ -1,19 +1,19 @@
 package lab.facade;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.common.parameters.Parameters;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
+import io.helidon.json.JsonException;
+import io.helidon.json.JsonObject;
+import io.helidon.json.JsonParser;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,6 +21,8 @@ import io.helidon.webserver.http.ServerResponse;
 import lab.consul.discovery.Failover;
 import lab.observability.TracedExecutors;
 import lab.runtime.Cursor;
+import lab.runtime.Json;
+import lab.runtime.JsonErrors;
 import lab.runtime.Paging;
 
 /**
@@ -34,7 +36,6 @@ final class FacadeService implements HttpService {
     private static final int MAX_MESSAGE_LENGTH = 64 * 1024;
     private static final String LOGGING_CURSOR = "logging_cursor";
     private static final String MESSAGES_CURSOR = "messages_cursor";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final QueueProducer queue;
     private final LoggingClient logging;
@@ -79,7 +80,7 @@ final class FacadeService implements HttpService {
                 return;
             }
             String loggedBy = logging.log(message);
-            res.status(Status.CREATED_201).send(Map.of("uuid", message.uuid(), "msg", message.msg(), "logged_by", loggedBy));
+            res.status(Status.CREATED_201).send(JsonObject.builder().from(message.json()).set("logged_by", loggedBy).build());
         } catch (Failover.UnavailableException e) {
             LOGGER.log(System.Logger.Level.WARNING, "Message " + message.uuid() + " queued but not logged: " + e.getMessage()
                     + " " + e.reasons());
@@ -164,8 +165,8 @@ final class FacadeService implements HttpService {
     private static void relay(ServerResponse res, String param, Downstream.ListPage refused) {
         String reason;
         try {
-            reason = JSON.readTree(refused.body()).path("error").asText("the cursor was refused");
-        } catch (java.io.IOException e) {
+            reason = Json.text(JsonParser.create(refused.body()).readJsonObject(), "error").orElse("the cursor was refused");
+        } catch (JsonException e) {
             reason = "the cursor was refused";
         }
         error(res, refused.status(), param + ": " + reason);
@@ -181,8 +182,7 @@ final class FacadeService implements HttpService {
 
     private static Optional<String> jsonMessage(ServerRequest req) {
         try {
-            JsonNode msg = req.content().as(JsonNode.class).get("msg");
-            return msg != null && msg.isTextual() ? valid(Optional.of(msg.asText())) : Optional.empty();
+            return valid(Json.text(req.content().as(JsonObject.class), "msg"));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -193,6 +193,6 @@ final class FacadeService implements HttpService {
     }
 
     private static void error(ServerResponse res, Status status, String message) {
-        res.status(status).send(Map.of("error", message));
+        res.status(status).send(JsonErrors.error(message));
     }
 }

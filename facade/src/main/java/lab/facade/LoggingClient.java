@@ -26,7 +26,7 @@ final class LoggingClient {
      * @return the Consul id of the instance that stored it
      */
     String log(Message message) {
-        return logging.exchange(Method.POST, message, (instance, resendCount, response) -> {
+        return logging.exchange(Method.POST, message.json(), (instance, resendCount, response) -> {
             Status status = response.status();
             // A 409 on a retry means an earlier attempt stored it before its answer was lost.
             if (status == Status.CREATED_201 || (status == Status.CONFLICT_409 && resendCount > 0)) {

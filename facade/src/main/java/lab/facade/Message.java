@@ -1,5 +1,7 @@
 package lab.facade;
 
+import io.helidon.json.JsonObject;
+
 /**
  * A message on its way: the text and the uuid the facade gave it.
  *
@@ -7,4 +9,13 @@ package lab.facade;
  * @param msg  text
  */
 record Message(String uuid, String msg) {
+
+    /**
+     * What logging stores: {@code {"uuid": ..., "msg": ...}}.
+     *
+     * @return JSON object
+     */
+    JsonObject json() {
+        return JsonObject.builder().set("uuid", uuid).set("msg", msg).build();
+    }
 }

@@ -3,18 +3,15 @@ package lab.facade;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
+import io.helidon.json.JsonObject;
 import lab.observability.QueueTracing;
 
 /**
  * Offers messages to the Hazelcast queue as JSON envelopes {@code {uuid, msg, traceparent}}.
  */
 final class QueueProducer {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HazelcastInstance hazelcast;
     private final Supplier<String> queueName;
@@ -47,10 +44,8 @@ final class QueueProducer {
     }
 
     private static String json(Map<String, String> envelope) {
-        try {
-            return JSON.writeValueAsString(envelope);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A map of strings is always JSON", e);
-        }
+        JsonObject.Builder json = JsonObject.builder();
+        envelope.forEach(json::set);
+        return json.build().toString();
     }
 }

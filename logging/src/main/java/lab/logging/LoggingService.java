@@ -1,15 +1,15 @@
 package lab.logging;
 
-import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.Status;
+import io.helidon.json.JsonObject;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import lab.runtime.Cursor;
+import lab.runtime.Json;
+import lab.runtime.JsonErrors;
 import lab.runtime.Paging;
 
 /**
@@ -41,9 +41,9 @@ final class LoggingService implements HttpService {
             error(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "send application/json: {\"uuid\": \"...\", \"msg\": \"...\"}");
             return;
         }
-        JsonNode body;
+        JsonObject body;
         try {
-            body = req.content().as(JsonNode.class);
+            body = req.content().as(JsonObject.class);
         } catch (RuntimeException e) {
             error(res, Status.BAD_REQUEST_400, "body is not valid JSON");
             return;
@@ -57,9 +57,12 @@ final class LoggingService implements HttpService {
         }
         Message message = new Message(uuid, msg);
         if (store.storeIfAbsent(message)) {
-            res.status(Status.CREATED_201).send(message);
+            res.status(Status.CREATED_201).send(message.json());
         } else {
-            res.status(Status.CONFLICT_409).send(Map.of("error", "a message with this uuid is already logged", "uuid", uuid));
+            res.status(Status.CONFLICT_409).send(JsonObject.builder()
+                                                          .set("error", "a message with this uuid is already logged")
+                                                          .set("uuid", uuid)
+                                                          .build());
         }
     }
 
@@ -68,15 +71,13 @@ final class LoggingService implements HttpService {
         store.page(limit, Paging.cursor(req, "cursor", Cursor.LOGGING)).send(req, res, limit);
     }
 
-    private static String text(JsonNode body, String field) {
-        JsonNode value = body == null ? null : body.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank() || value.asText().length() > MAX_FIELD_LENGTH) {
-            return null;
-        }
-        return value.asText();
+    private static String text(JsonObject body, String field) {
+        return Json.text(body, field)
+                .filter(value -> !value.isBlank() && value.length() <= MAX_FIELD_LENGTH)
+                .orElse(null);
     }
 
     private static void error(ServerResponse res, Status status, String message) {
-        res.status(status).send(Map.of("error", message));
+        res.status(status).send(JsonErrors.error(message));
     }
 }

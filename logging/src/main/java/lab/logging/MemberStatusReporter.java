@@ -10,11 +10,11 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
+import io.helidon.json.JsonObject;
 import lab.consul.ConsulErrors;
 import lab.consul.KvDocument;
 import lab.consul.access.ConsulDenials;
@@ -87,7 +87,7 @@ final class MemberStatusReporter implements InitialMembershipListener {
 
     private void write(Map<String, Integer> statuses) {
         try {
-            if (nodes.update(document -> replaced(document, statuses))) {
+            if (nodes.update(document -> document(statuses))) {
                 LOGGER.log(System.Logger.Level.INFO, "cluster_nodes now " + statuses);
             }
             ConsulDenials.allowed(WRITING);
@@ -98,10 +98,11 @@ final class MemberStatusReporter implements InitialMembershipListener {
         }
     }
 
-    private static ObjectNode replaced(ObjectNode document, Map<String, Integer> statuses) {
-        document.removeAll();
-        statuses.forEach(document::put);
-        return document;
+    // The whole document is the statuses: a member no longer configured or present drops out of it.
+    private static JsonObject document(Map<String, Integer> statuses) {
+        JsonObject.Builder document = JsonObject.builder();
+        statuses.forEach(document::set);
+        return document.build();
     }
 
     private static InetSocketAddress resolve(String hostPort) {

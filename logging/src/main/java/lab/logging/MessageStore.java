@@ -8,8 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
@@ -21,6 +19,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import lab.observability.Spans;
 import lab.runtime.Cursor;
+import lab.runtime.Json;
 import lab.runtime.Page;
 import lab.runtime.Paging;
 
@@ -45,7 +44,6 @@ import lab.runtime.Paging;
  */
 final class MessageStore {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HISTORY_SUFFIX = "-history";
     private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system.name");
     private static final AttributeKey<String> DB_OPERATION = AttributeKey.stringKey("db.operation.name");
@@ -104,7 +102,7 @@ final class MessageStore {
                                       () -> map.putIfAbsent(message.uuid(), message.msg()) == null);
         if (stored) {
             long sequence = spans.client("add " + ring.getName(), attributes("add", ring.getName()),
-                                         () -> ring.add(json(message)));
+                                         () -> ring.add(Json.bytes(message.json())));
             current.appended().accumulateAndGet(sequence, Math::max);
         }
         return stored;
@@ -191,14 +189,6 @@ final class MessageStore {
 
     private static Attributes attributes(String operation, String collection) {
         return Attributes.of(DB_SYSTEM, "hazelcast", DB_OPERATION, operation, DB_COLLECTION, collection);
-    }
-
-    private static byte[] json(Message message) {
-        try {
-            return JSON.writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A record of two strings is always JSON", e);
-        }
     }
 
     // One history in use: its ringbuffer, capacity, and the newest sequence number this instance appended

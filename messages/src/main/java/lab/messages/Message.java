@@ -1,5 +1,7 @@
 package lab.messages;
 
+import io.helidon.json.JsonObject;
+
 /**
  * A message taken from the queue.
  *
@@ -7,4 +9,13 @@ package lab.messages;
  * @param msg  text
  */
 record Message(String uuid, String msg) {
+
+    /**
+     * As it is kept and served: {@code {"uuid": ..., "msg": ...}}.
+     *
+     * @return JSON object
+     */
+    JsonObject json() {
+        return JsonObject.builder().set("uuid", uuid).set("msg", msg).build();
+    }
 }

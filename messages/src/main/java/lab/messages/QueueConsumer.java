@@ -1,17 +1,19 @@
 package lab.messages;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
+import io.helidon.json.JsonException;
+import io.helidon.json.JsonObject;
+import io.helidon.json.JsonParser;
 import lab.consul.Backoff;
 import lab.observability.QueueTracing;
+import lab.runtime.Json;
 
 /**
  * Takes envelopes {@code {uuid, msg, traceparent}} from the Hazelcast queue on a virtual thread and
@@ -20,9 +22,7 @@ import lab.observability.QueueTracing;
 final class QueueConsumer {
 
     private static final System.Logger LOGGER = System.getLogger(QueueConsumer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MAX_PAUSE = Duration.ofSeconds(1);
-    private static final TypeReference<Map<String, String>> ENVELOPE = new TypeReference<>() { };
 
     private final HazelcastInstance hazelcast;
     private final Supplier<String> queueName;
@@ -76,9 +76,9 @@ final class QueueConsumer {
     private void accept(String queue, String text) {
         Map<String, String> envelope;
         try {
-            envelope = JSON.readValue(text, ENVELOPE);
-        } catch (JsonProcessingException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "Dropping a malformed queue entry: " + e.getOriginalMessage());
+            envelope = envelope(JsonParser.create(text).readJsonObject());
+        } catch (JsonException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "Dropping a malformed queue entry: " + e.getMessage());
             return;
         }
         Message message = new Message(envelope.get("uuid"), envelope.get("msg"));
@@ -86,5 +86,12 @@ final class QueueConsumer {
             received.add(message);
             return message;
         });
+    }
+
+    // The envelope's text fields: uuid, msg and the trace context the producer wrote.
+    private static Map<String, String> envelope(JsonObject json) {
+        Map<String, String> envelope = new HashMap<>();
+        json.keysAsStrings().forEach(key -> Json.text(json, key).ifPresent(value -> envelope.put(key, value)));
+        return envelope;
     }
 }

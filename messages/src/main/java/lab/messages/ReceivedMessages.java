@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import lab.runtime.Cursor;
+import lab.runtime.Json;
 import lab.runtime.Page;
 import lab.runtime.Paging;
 
@@ -19,7 +18,6 @@ import lab.runtime.Paging;
  */
 final class ReceivedMessages {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String instanceId;
     private final String run = UUID.randomUUID().toString();
@@ -45,7 +43,7 @@ final class ReceivedMessages {
     }
 
     void add(Message message) {
-        byte[] entry = json(message);
+        byte[] entry = Json.bytes(message.json());
         synchronized (this) {
             tail++;
             ring[slot(tail)] = entry;
@@ -106,13 +104,5 @@ final class ReceivedMessages {
 
     private int slot(long sequence) {
         return (int) (sequence % ring.length);
-    }
-
-    private static byte[] json(Message message) {
-        try {
-            return JSON.writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A record of two strings is always JSON", e);
-        }
     }
 }

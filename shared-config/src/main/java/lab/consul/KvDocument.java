@@ -4,9 +4,11 @@ import java.util.function.UnaryOperator;
 
 import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.json.JsonException;
+import io.helidon.json.JsonObject;
+import io.helidon.json.JsonParser;
+import io.helidon.json.JsonValue;
+import io.helidon.json.JsonValueType;
 
 /**
  * A JSON document in one Consul KV key, changed by read-modify-write with check-and-set: writers
@@ -14,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class KvDocument implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ATTEMPTS = 50;
 
     private final ConsulConnection client;
@@ -40,22 +41,25 @@ public final class KvDocument implements AutoCloseable {
      * Applies {@code change} to the current document (an empty object when the key is missing) and
      * writes the result if it differs, retrying on the fresh value while another writer wins.
      *
-     * @param change returns the new document; it may modify and return its argument
+     * @param change returns the new document (JSON objects do not change: build one, e.g. from the old)
      * @return whether the document was written
      */
-    public boolean update(UnaryOperator<ObjectNode> change) {
+    public boolean update(UnaryOperator<JsonObject> change) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             GetValue current = client.getKVValue(key).getValue();
-            ObjectNode before = current == null || current.getDecodedValue() == null
-                    ? JSON.createObjectNode()
+            JsonObject before = current == null || current.getDecodedValue() == null
+                    ? JsonObject.empty()
                     : parse(current.getDecodedValue());
-            ObjectNode after = change.apply(before.deepCopy());
-            if (after.equals(before)) {
+            JsonObject after = change.apply(before);
+            // Compared as text: in Helidon 4.5 a built object can be equal() to a parsed one with fewer fields
+            // (and a built copy of a parsed one is not equal() to it), so every write was lost or never skipped.
+            String written = after.toString();
+            if (written.equals(before.toString())) {
                 return false;
             }
             PutParams cas = new PutParams();
             cas.setCas(current == null ? 0L : current.getModifyIndex());
-            if (Boolean.TRUE.equals(client.setKVValue(key, after.toPrettyString(), cas).getValue())) {
+            if (Boolean.TRUE.equals(client.setKVValue(key, written, cas).getValue())) {
                 return true;
             }
             Backoff.sleepMillis(attempt);
@@ -63,12 +67,13 @@ public final class KvDocument implements AutoCloseable {
         throw new IllegalStateException("Could not update " + key + " after " + MAX_ATTEMPTS + " concurrent attempts");
     }
 
-    private ObjectNode parse(String text) {
+    private JsonObject parse(String text) {
         try {
-            if (JSON.readTree(text) instanceof ObjectNode document) {
-                return document;
+            JsonValue document = JsonParser.create(text).readJsonValue();
+            if (document.type() == JsonValueType.OBJECT) {
+                return document.asObject();
             }
-        } catch (JsonProcessingException e) {
+        } catch (JsonException e) {
             // fall through: a broken document is not ours to overwrite
         }
         throw new IllegalStateException(key + " does not hold a JSON object; not changing it");

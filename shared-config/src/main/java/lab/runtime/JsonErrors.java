@@ -1,10 +1,7 @@
 package lab.runtime;
 
 import java.util.Locale;
-import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.common.Weighted;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
@@ -12,6 +9,7 @@ import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpFeature;
+import io.helidon.json.JsonObject;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -22,7 +20,6 @@ import io.helidon.webserver.http.HttpRouting;
 public final class JsonErrors {
 
     private static final System.Logger LOGGER = System.getLogger(JsonErrors.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonErrors() {
     }
@@ -41,15 +38,15 @@ public final class JsonErrors {
                     if (error.status().code() >= 500) {
                         LOGGER.log(System.Logger.Level.WARNING, "Unexpected error on " + req.prologue().method().text()
                                 + " " + req.path().path(), error);
-                        res.status(Status.INTERNAL_SERVER_ERROR_500).send(Map.of("error", "internal error"));
+                        res.status(Status.INTERNAL_SERVER_ERROR_500).send(error("internal error"));
                     } else {
-                        res.status(error.status()).send(Map.of("error", describe(error.status(), error.getMessage())));
+                        res.status(error.status()).send(error(describe(error.status(), error.getMessage())));
                     }
                 })
                 .error(Exception.class, (req, res, error) -> {
                     LOGGER.log(System.Logger.Level.WARNING, "Unexpected error on " + req.prologue().method().text()
                             + " " + req.path().path(), error);
-                    res.status(Status.INTERNAL_SERVER_ERROR_500).send(Map.of("error", "internal error"));
+                    res.status(Status.INTERNAL_SERVER_ERROR_500).send(error("internal error"));
                 })
                 .addFeature(new NotFound());
     }
@@ -63,14 +60,14 @@ public final class JsonErrors {
      */
     public static DirectHandlers directHandlers() {
         DirectHandler json = (request, eventType, status, headers, message) -> {
-            String error = eventType == DirectHandler.EventType.INTERNAL_ERROR
+            String reason = eventType == DirectHandler.EventType.INTERNAL_ERROR
                     ? "internal error"
                     : describe(status, message);
             headers.set(HeaderValues.CONTENT_TYPE_JSON);
             return DirectHandler.TransportResponse.builder()
                     .status(status)
                     .headers(headers)
-                    .entity(json(Map.of("error", error)))
+                    .entity(Json.bytes(error(reason)))
                     .build();
         };
         DirectHandlers.Builder handlers = DirectHandlers.builder();
@@ -85,12 +82,14 @@ public final class JsonErrors {
         return message == null || message.isBlank() ? status.reasonPhrase().toLowerCase(Locale.ROOT) : message;
     }
 
-    private static byte[] json(Map<String, String> body) {
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A map of strings is always JSON", e);
-        }
+    /**
+     * The body of every error: {@code {"error": "..."}}.
+     *
+     * @param message what went wrong, for the client
+     * @return JSON object
+     */
+    public static JsonObject error(String message) {
+        return JsonObject.builder().set("error", message).build();
     }
 
     // A feature, not a plain route: features are set up after routes, in weight order, and this one weighs least.
@@ -98,8 +97,8 @@ public final class JsonErrors {
 
         @Override
         public void setup(HttpRouting.Builder routing) {
-            routing.any((req, res) -> res.status(Status.NOT_FOUND_404).send(Map.of(
-                    "error", "no such resource: " + req.prologue().method().text() + " " + req.path().path())));
+            routing.any((req, res) -> res.status(Status.NOT_FOUND_404).send(
+                    error("no such resource: " + req.prologue().method().text() + " " + req.path().path())));
         }
 
         @Override

@@ -1,16 +1,16 @@
 package lab.runtime;
 
-import java.util.LinkedHashMap;
+import java.math.BigDecimal;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
-import java.util.stream.StreamSupport;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.json.JsonObject;
+import io.helidon.json.JsonValue;
+import io.helidon.json.JsonValueType;
 
 /**
  * The lab's shared settings, as the services see them after layering Consul KV
@@ -74,15 +74,15 @@ public record LabSettings(String clusterName,
      * /settings shows for it. Keys it does not read, like cluster_nodes, may hold anything.
      */
     private static final List<Key> SCHEMA = List.of(
-            new Key("cluster_name", TEXT, LabSettings::nonEmptyText, LabSettings::clusterName),
-            new Key("queue_name", TEXT, LabSettings::nonEmptyText, LabSettings::queueName),
-            new Key("map_name", TEXT, LabSettings::nonEmptyText, LabSettings::mapName),
+            new Key("cluster_name", TEXT, LabSettings::nonEmptyText, (json, it) -> json.set("cluster_name", it.clusterName())),
+            new Key("queue_name", TEXT, LabSettings::nonEmptyText, (json, it) -> json.set("queue_name", it.queueName())),
+            new Key("map_name", TEXT, LabSettings::nonEmptyText, (json, it) -> json.set("map_name", it.mapName())),
             new Key("hazelcast_members", "a non-empty list of \"host:port\" strings", LabSettings::members,
-                    LabSettings::hazelcastMembers),
+                    (json, it) -> json.setStrings("hazelcast_members", it.hazelcastMembers())),
             new Key("api-endpoints", "an object mapping service names to paths starting with /", LabSettings::paths,
-                    settings -> settings.endpoints().asMap()),
+                    (json, it) -> json.set("api-endpoints", it.endpoints().asDocument())),
             new Key("messages_retention", "a whole number from 1 to " + MAX_MESSAGES_RETENTION, LabSettings::retention,
-                    LabSettings::messagesRetention));
+                    (json, it) -> json.set("messages_retention", it.messagesRetention())));
 
     /**
      * Why a {@code lab_settings} document cannot be used, if it cannot: a key the lab reads has a
@@ -91,9 +91,9 @@ public record LabSettings(String clusterName,
      * @param document parsed JSON object
      * @return the first problem found, or empty
      */
-    public static Optional<String> problem(JsonNode document) {
+    public static Optional<String> problem(JsonObject document) {
         return SCHEMA.stream()
-                .filter(key -> document.has(key.name()) && !key.usable().test(document.get(key.name())))
+                .filter(key -> document.value(key.name()).filter(key.usable().negate()).isPresent())
                 .map(key -> key.name() + " must be " + key.expected())
                 .findFirst();
     }
@@ -101,31 +101,41 @@ public record LabSettings(String clusterName,
     /**
      * These settings in {@code lab_settings}' own names and order.
      *
-     * @return key to value
+     * @return JSON object
      */
-    public Map<String, Object> asDocument() {
-        Map<String, Object> document = new LinkedHashMap<>();
-        SCHEMA.forEach(key -> document.put(key.name(), key.shown().apply(this)));
-        return document;
+    public JsonObject asDocument() {
+        JsonObject.Builder document = JsonObject.builder();
+        SCHEMA.forEach(key -> key.shown().accept(document, this));
+        return document.build();
     }
 
-    private static boolean nonEmptyText(JsonNode value) {
-        return value.isTextual() && !value.asText().isBlank();
+    private static boolean nonEmptyText(JsonValue value) {
+        return value.type() == JsonValueType.STRING && !value.asString().value().isBlank();
     }
 
-    private static boolean members(JsonNode value) {
-        return value.isArray() && !value.isEmpty() && StreamSupport.stream(value.spliterator(), false)
-                .allMatch(member -> member.isTextual() && member.asText().matches("[^:\\s]+:\\d+"));
+    private static boolean members(JsonValue value) {
+        return value.type() == JsonValueType.ARRAY && value.asArray().size() > 0 && value.asArray().values().stream()
+                .allMatch(member -> nonEmptyText(member) && member.asString().value().matches("[^:\\s]+:\\d+"));
     }
 
-    private static boolean paths(JsonNode value) {
-        return value.isObject() && StreamSupport.stream(value.spliterator(), false)
-                .allMatch(path -> path.isTextual() && path.asText().startsWith("/"));
+    private static boolean paths(JsonValue value) {
+        if (value.type() != JsonValueType.OBJECT) {
+            return false;
+        }
+        JsonObject paths = value.asObject();
+        return paths.keysAsStrings().stream()
+                .allMatch(name -> Json.text(paths, name).filter(path -> path.startsWith("/")).isPresent());
     }
 
-    private static boolean retention(JsonNode value) {
-        return value.isIntegralNumber() && value.canConvertToInt()
-                && value.asInt() >= 1 && value.asInt() <= MAX_MESSAGES_RETENTION;
+    // Written as a whole number: 5, not 5.0 or 5e0, as Helidon's config reads it.
+    private static boolean retention(JsonValue value) {
+        if (value.type() != JsonValueType.NUMBER) {
+            return false;
+        }
+        BigDecimal number = value.asNumber().bigDecimalValue();
+        return number.scale() == 0
+                && number.compareTo(BigDecimal.ONE) >= 0
+                && number.compareTo(BigDecimal.valueOf(MAX_MESSAGES_RETENTION)) <= 0;
     }
 
     /**
@@ -156,12 +166,12 @@ public record LabSettings(String clusterName,
      */
     public record ApiEndpoints(String facade, String logging, String messages) {
 
-        Map<String, String> asMap() {
-            Map<String, String> paths = new LinkedHashMap<>();
-            paths.put("facade", facade);
-            paths.put("logging", logging);
-            paths.put("messages", messages);
-            return paths;
+        JsonObject asDocument() {
+            return JsonObject.builder()
+                    .set("facade", facade)
+                    .set("logging", logging)
+                    .set("messages", messages)
+                    .build();
         }
 
         static ApiEndpoints create(Config config) {
@@ -172,6 +182,6 @@ public record LabSettings(String clusterName,
     }
 
     // One key of the schema: its name, what a usable value is (in words and as a test), what GET /settings shows.
-    private record Key(String name, String expected, Predicate<JsonNode> usable, Function<LabSettings, Object> shown) {
+    private record Key(String name, String expected, Predicate<JsonValue> usable, BiConsumer<JsonObject.Builder, LabSettings> shown) {
     }
 }

@@ -1,8 +1,6 @@
 package lab.runtime;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
+import io.helidon.json.JsonObject;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -39,11 +37,10 @@ public final class SettingsService implements HttpService {
     }
 
     private void get(ServerRequest req, ServerResponse res) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("instance", instanceId);
-        body.put("consul_index", settings.consulIndex());
-        body.put("problem", settings.problem().orElse(null));
-        body.putAll(settings.current().asDocument());
-        res.send(body);
+        JsonObject.Builder body = JsonObject.builder()
+                .set("instance", instanceId)
+                .set("consul_index", settings.consulIndex());
+        settings.problem().ifPresentOrElse(problem -> body.set("problem", problem), () -> body.setNull("problem"));
+        res.send(body.from(settings.current().asDocument()).build());
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.helidon.json.JsonObject;
 import lab.testing.ConsulAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +29,7 @@ class KvDocumentTest {
                 String field = "writer-" + w;
                 done[w] = writers.submit(() -> {
                     for (int i = 0; i < 25; i++) {
-                        document.update(json -> json.put(field, json.path(field).asInt() + 1));
+                        document.update(json -> JsonObject.builder().from(json).set(field, json.intValue(field, 0) + 1).build());
                     }
                 });
             }
@@ -47,7 +48,7 @@ class KvDocumentTest {
     void unchangedDocumentIsNotWritten() {
         agent.put("/v1/kv/stable", "{\"a\": 1}");
         String index = agent.get("/v1/kv/stable");
-        assertThat(KvDocument.create(agent.endpoint(), "stable").update(json -> json.put("a", 1)), is(false));
+        assertThat(KvDocument.create(agent.endpoint(), "stable").update(json -> JsonObject.builder().from(json).set("a", 1).build()), is(false));
         assertThat(agent.get("/v1/kv/stable"), is(index));
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.json.JsonParser;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -24,9 +25,10 @@ class LabSettingsTest {
         JsonNode defaults = JSON.readTree(LabBootstrap.defaultSettingsDocument());
         List<String> read = new ArrayList<>();
         defaults.fieldNames().forEachRemaining(read::add);
-        assertThat(new ArrayList<>(LabSettings.defaults().asDocument().keySet()), is(read));
-        assertThat(LabSettings.problem(defaults).isPresent(), is(false));
-        JsonNode shown = JSON.valueToTree(LabSettings.defaults().asDocument());
+        assertThat(new ArrayList<>(LabSettings.defaults().asDocument().keysAsStrings()), is(read));
+        assertThat(LabSettings.problem(JsonParser.create(LabBootstrap.defaultSettingsDocument()).readJsonObject()).isPresent(),
+                   is(false));
+        JsonNode shown = JSON.readTree(LabSettings.defaults().asDocument().toString());
         assertThat(shown, is(defaults));
     }
 
@@ -40,8 +42,11 @@ class LabSettingsTest {
                       "api-endpoints must be an object mapping service names to paths starting with /");
         assertProblem("{\"messages_retention\": 0}", "messages_retention must be a whole number from 1 to 1000000");
         assertProblem("{\"messages_retention\": 2.5}", "messages_retention must be a whole number from 1 to 1000000");
+        assertProblem("{\"messages_retention\": 5.0}", "messages_retention must be a whole number from 1 to 1000000");
+        assertProblem("{\"messages_retention\": \"5\"}", "messages_retention must be a whole number from 1 to 1000000");
         assertProblem("{\"messages_retention\": 1000001}", "messages_retention must be a whole number from 1 to 1000000");
-        assertThat(LabSettings.problem(JSON.readTree("{\"cluster_nodes\": \"anything\", \"messages_retention\": 5}")).isPresent(),
+        assertThat(LabSettings.problem(JsonParser.create("{\"cluster_nodes\": \"anything\", \"messages_retention\": 5}")
+                                               .readJsonObject()).isPresent(),
                    is(false));
     }
 
@@ -56,6 +61,6 @@ class LabSettingsTest {
     }
 
     private static void assertProblem(String document, String problem) throws Exception {
-        assertThat(document, LabSettings.problem(JSON.readTree(document)).orElse("none"), is(problem));
+        assertThat(document, LabSettings.problem(JsonParser.create(document).readJsonObject()).orElse("none"), is(problem));
     }
 }

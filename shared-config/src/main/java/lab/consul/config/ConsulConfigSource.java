@@ -7,16 +7,17 @@ import java.util.function.Function;
 
 import com.ecwid.consul.ConsulException;
 import com.ecwid.consul.v1.kv.model.GetValue;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 import io.helidon.config.spi.ConfigParser;
 import io.helidon.config.spi.ParsableSource;
+import io.helidon.json.JsonException;
+import io.helidon.json.JsonObject;
+import io.helidon.json.JsonParser;
+import io.helidon.json.JsonValue;
+import io.helidon.json.JsonValueType;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulErrors;
@@ -33,10 +34,9 @@ import lab.consul.access.ConsulDenials;
 public final class ConsulConfigSource extends ConsulKeySource implements ParsableSource {
 
     private static final System.Logger LOGGER = System.getLogger(ConsulConfigSource.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean validateJson;
-    private final Function<JsonNode, Optional<String>> validator;
+    private final Function<JsonObject, Optional<String>> validator;
     private volatile String lastGood;
     private volatile Status status = new Status(0, Optional.empty());
     private final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
@@ -140,12 +140,12 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
             return Optional.empty();
         }
         try {
-            JsonNode document = JSON.readTree(content);
-            return document instanceof ObjectNode
-                    ? validator.apply(document)
+            JsonValue document = JsonParser.create(content).readJsonValue();
+            return document.type() == JsonValueType.OBJECT
+                    ? validator.apply(document.asObject())
                     : Optional.of("not a JSON object");
-        } catch (JsonProcessingException e) {
-            return Optional.of("not JSON: " + e.getOriginalMessage());
+        } catch (JsonException e) {
+            return Optional.of("not JSON: " + e.getMessage());
         }
     }
 
@@ -169,7 +169,7 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
         private boolean restoreWhenMissing;
         private MediaType mediaType;
         private boolean json;
-        private Function<JsonNode, Optional<String>> validator = document -> Optional.empty();
+        private Function<JsonObject, Optional<String>> validator = document -> Optional.empty();
         private ConsulKey target;
 
         private Builder() {
@@ -232,7 +232,7 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
          * @param validator returns why the document is unusable, or empty
          * @return updated builder
          */
-        public Builder validator(Function<JsonNode, Optional<String>> validator) {
+        public Builder validator(Function<JsonObject, Optional<String>> validator) {
             this.validator = validator;
             return this;
         }
