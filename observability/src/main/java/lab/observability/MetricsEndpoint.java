@@ -3,6 +3,9 @@ package lab.observability;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -20,6 +23,15 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 public final class MetricsEndpoint implements Handler {
 
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+    /*
+     * The writers wrap the stream in a BufferedWriter. The JDK gives one made on a virtual thread (a Helidon
+     * handler's) a 512-char buffer that grows by exactly what each write needs, up to 8,192 chars: ~1,500
+     * copies of a growing array, ~10 MB of garbage for a lab facade's 26 KB answer, every 2 s on every
+     * instance. Made on a platform thread, it starts at 8,192 and never grows (MetricsTest: 14.8 MB per
+     * scrape before, 0.4 MB after). One such thread per instance is enough: scrapes come one at a time.
+     */
+    private static final ExecutorService RENDERER = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("metrics-renderer").daemon().factory());
 
     private final PrometheusMetricReader reader;
 
@@ -32,14 +44,24 @@ public final class MetricsEndpoint implements Handler {
     }
 
     @Override
-    public void handle(ServerRequest req, ServerResponse res) {
+    public void handle(ServerRequest req, ServerResponse res) throws InterruptedException {
         ExpositionFormatWriter writer = FORMATS.findWriter(req.headers().first(HeaderNames.ACCEPT).orElse(null));
+        byte[] body;
+        try {
+            body = RENDERER.submit(() -> render(writer)).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(e.getCause());
+        }
+        res.header(HeaderNames.CONTENT_TYPE, writer.getContentType()).send(body);
+    }
+
+    private byte[] render(ExpositionFormatWriter writer) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(body, reader.collect());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        res.header(HeaderNames.CONTENT_TYPE, writer.getContentType()).send(body.toByteArray());
+        return body.toByteArray();
     }
 }
