@@ -13,7 +13,6 @@ import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.json.JsonException;
 import io.helidon.json.JsonObject;
-import io.helidon.json.JsonParser;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,7 +20,7 @@ import io.helidon.webserver.http.ServerResponse;
 import lab.consul.discovery.Failover;
 import lab.observability.TracedExecutors;
 import lab.runtime.Cursor;
-import lab.runtime.Json;
+import lab.json.Json;
 import lab.runtime.JsonErrors;
 import lab.runtime.Paging;
 
@@ -165,7 +164,7 @@ final class FacadeService implements HttpService {
     private static void relay(ServerResponse res, String param, Downstream.ListPage refused) {
         String reason;
         try {
-            reason = Json.text(JsonParser.create(refused.body()).readJsonObject(), "error").orElse("the cursor was refused");
+            reason = Json.text(Json.object(refused.body()), "error").orElse("the cursor was refused");
         } catch (JsonException e) {
             reason = "the cursor was refused";
         }
@@ -182,7 +181,7 @@ final class FacadeService implements HttpService {
 
     private static Optional<String> jsonMessage(ServerRequest req) {
         try {
-            return valid(Json.text(req.content().as(JsonObject.class), "msg"));
+            return valid(Json.text(Json.object(req.content().as(byte[].class)), "msg"));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

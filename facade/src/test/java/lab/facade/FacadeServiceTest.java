@@ -168,7 +168,9 @@ class FacadeServiceTest {
                 "{\"msg\": 5}", "wrong type",
                 "{\"text\": \"x\"}", "missing",
                 "{\"msg\": ", "malformed",
-                "[\"msg\"]", "not an object");
+                "[\"msg\"]", "not an object",
+                "{\"msg\": \"\\q\"}", "a bad escape",
+                "{\"msg\": " + "[".repeat(100_000), "nested past the parser's stack");
         badJson.forEach((body, why) -> assertBadRequest(why, MediaTypes.APPLICATION_JSON, body));
         assertBadRequest("empty form field", MediaTypes.APPLICATION_FORM_URLENCODED, "msg=");
         assertBadRequest("missing form field", MediaTypes.APPLICATION_FORM_URLENCODED, "text=hello");

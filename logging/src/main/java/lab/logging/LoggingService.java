@@ -8,7 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import lab.runtime.Cursor;
-import lab.runtime.Json;
+import lab.json.Json;
 import lab.runtime.JsonErrors;
 import lab.runtime.Paging;
 
@@ -43,7 +43,7 @@ final class LoggingService implements HttpService {
         }
         JsonObject body;
         try {
-            body = req.content().as(JsonObject.class);
+            body = Json.object(req.content().as(byte[].class));
         } catch (RuntimeException e) {
             error(res, Status.BAD_REQUEST_400, "body is not valid JSON");
             return;

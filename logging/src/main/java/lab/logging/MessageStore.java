@@ -19,7 +19,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import lab.observability.Spans;
 import lab.runtime.Cursor;
-import lab.runtime.Json;
+import lab.json.Json;
 import lab.runtime.Page;
 import lab.runtime.Paging;
 

@@ -168,7 +168,8 @@ class LoggingServiceTest {
     void rejectsBadInputWithAJsonErrorAndStoresNothing() {
         int before = CLUSTER.member().getMap("test-map").size();
         for (String body : new String[] {"{\"msg\": \"no uuid\"}", "{\"uuid\": \"u-2\"}", "{\"uuid\": 5, \"msg\": \"x\"}",
-                "{\"uuid\": \"u-3\", \"msg\": \"\"}", "not json", "[]"}) {
+                "{\"uuid\": \"u-3\", \"msg\": \"\"}", "not json", "[]", "{\"uuid\": \"\\q\", \"msg\": \"x\"}",
+                "{\"uuid\": \"u-5\", \"msg\": \"x\", \"n\": 5\u00e9}", "[".repeat(100_000)}) {
             ClientResponseTyped<String> response = post(body);
             assertThat(body, response.status(), is(Status.BAD_REQUEST_400));
             assertThat(response.entity(), containsString("\"error\""));

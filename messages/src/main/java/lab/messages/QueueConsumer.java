@@ -10,10 +10,9 @@ import com.hazelcast.collection.IQueue;
 import com.hazelcast.core.HazelcastInstance;
 import io.helidon.json.JsonException;
 import io.helidon.json.JsonObject;
-import io.helidon.json.JsonParser;
 import lab.consul.Backoff;
 import lab.observability.QueueTracing;
-import lab.runtime.Json;
+import lab.json.Json;
 
 /**
  * Takes envelopes {@code {uuid, msg, traceparent}} from the Hazelcast queue on a virtual thread and
@@ -76,9 +75,13 @@ final class QueueConsumer {
     private void accept(String queue, String text) {
         Map<String, String> envelope;
         try {
-            envelope = envelope(JsonParser.create(text).readJsonObject());
+            envelope = envelope(Json.object(text));
         } catch (JsonException e) {
             LOGGER.log(System.Logger.Level.WARNING, "Dropping a malformed queue entry: " + e.getMessage());
+            return;
+        }
+        if (envelope.get("uuid") == null || envelope.get("msg") == null) {
+            LOGGER.log(System.Logger.Level.WARNING, "Dropping a queue entry without a uuid and msg: " + envelope.keySet());
             return;
         }
         Message message = new Message(envelope.get("uuid"), envelope.get("msg"));

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import lab.runtime.Cursor;
-import lab.runtime.Json;
+import lab.json.Json;
 import lab.runtime.Page;
 import lab.runtime.Paging;
 
@@ -17,7 +17,6 @@ import lab.runtime.Paging;
  * those numbers, newest first. A restarted instance starts empty, with a new run.
  */
 final class ReceivedMessages {
-
 
     private final String instanceId;
     private final String run = UUID.randomUUID().toString();

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
@@ -48,9 +50,12 @@ public final class MetricsEndpoint implements Handler {
         ExpositionFormatWriter writer = FORMATS.findWriter(req.headers().first(HeaderNames.ACCEPT).orElse(null));
         byte[] body;
         try {
-            body = RENDERER.submit(() -> render(writer)).get();
+            // A scrape that cannot be answered in time is a 500 to the scraper, not a request that waits for ever.
+            body = RENDERER.submit(() -> render(writer)).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("metrics not rendered within 10 s", e);
         }
         res.header(HeaderNames.CONTENT_TYPE, writer.getContentType()).send(body);
     }

@@ -6,9 +6,7 @@ import com.ecwid.consul.v1.kv.model.GetValue;
 import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.json.JsonException;
 import io.helidon.json.JsonObject;
-import io.helidon.json.JsonParser;
-import io.helidon.json.JsonValue;
-import io.helidon.json.JsonValueType;
+import lab.json.Json;
 
 /**
  * A JSON document in one Consul KV key, changed by read-modify-write with check-and-set: writers
@@ -69,10 +67,7 @@ public final class KvDocument implements AutoCloseable {
 
     private JsonObject parse(String text) {
         try {
-            JsonValue document = JsonParser.create(text).readJsonValue();
-            if (document.type() == JsonValueType.OBJECT) {
-                return document.asObject();
-            }
+            return Json.object(text);
         } catch (JsonException e) {
             // fall through: a broken document is not ours to overwrite
         }

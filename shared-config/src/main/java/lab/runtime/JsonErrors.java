@@ -7,10 +7,11 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
+import io.helidon.json.JsonObject;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpFeature;
-import io.helidon.json.JsonObject;
 import io.helidon.webserver.http.HttpRouting;
+import lab.json.Json;
 
 /**
  * Every error a lab service sends is a small JSON object {@code {"error": "..."}}: unknown paths

@@ -3,14 +3,18 @@ package lab.runtime;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.json.JsonArray;
+import io.helidon.json.JsonNumber;
 import io.helidon.json.JsonObject;
+import io.helidon.json.JsonString;
 import io.helidon.json.JsonValue;
 import io.helidon.json.JsonValueType;
+import lab.json.Json;
 
 /**
  * The lab's shared settings, as the services see them after layering Consul KV
@@ -74,15 +78,15 @@ public record LabSettings(String clusterName,
      * /settings shows for it. Keys it does not read, like cluster_nodes, may hold anything.
      */
     private static final List<Key> SCHEMA = List.of(
-            new Key("cluster_name", TEXT, LabSettings::nonEmptyText, (json, it) -> json.set("cluster_name", it.clusterName())),
-            new Key("queue_name", TEXT, LabSettings::nonEmptyText, (json, it) -> json.set("queue_name", it.queueName())),
-            new Key("map_name", TEXT, LabSettings::nonEmptyText, (json, it) -> json.set("map_name", it.mapName())),
+            new Key("cluster_name", TEXT, LabSettings::nonEmptyText, it -> JsonString.create(it.clusterName())),
+            new Key("queue_name", TEXT, LabSettings::nonEmptyText, it -> JsonString.create(it.queueName())),
+            new Key("map_name", TEXT, LabSettings::nonEmptyText, it -> JsonString.create(it.mapName())),
             new Key("hazelcast_members", "a non-empty list of \"host:port\" strings", LabSettings::members,
-                    (json, it) -> json.setStrings("hazelcast_members", it.hazelcastMembers())),
+                    it -> JsonArray.createStrings(it.hazelcastMembers())),
             new Key("api-endpoints", "an object mapping service names to paths starting with /", LabSettings::paths,
-                    (json, it) -> json.set("api-endpoints", it.endpoints().asDocument())),
+                    it -> it.endpoints().asDocument()),
             new Key("messages_retention", "a whole number from 1 to " + MAX_MESSAGES_RETENTION, LabSettings::retention,
-                    (json, it) -> json.set("messages_retention", it.messagesRetention())));
+                    it -> JsonNumber.create(it.messagesRetention())));
 
     /**
      * Why a {@code lab_settings} document cannot be used, if it cannot: a key the lab reads has a
@@ -105,7 +109,7 @@ public record LabSettings(String clusterName,
      */
     public JsonObject asDocument() {
         JsonObject.Builder document = JsonObject.builder();
-        SCHEMA.forEach(key -> key.shown().accept(document, this));
+        SCHEMA.forEach(key -> document.set(key.name(), key.shown().apply(this)));
         return document.build();
     }
 
@@ -127,7 +131,8 @@ public record LabSettings(String clusterName,
                 .allMatch(name -> Json.text(paths, name).filter(path -> path.startsWith("/")).isPresent());
     }
 
-    // Written as a whole number: 5, not 5.0 or 5e0, as Helidon's config reads it.
+    // Written as a whole number, 5 and not 5.0, as Helidon's config reads it. Helidon's parser keeps no token
+    // text, so 5e0 passes here as 5 (Jackson's token type refused it), and the config then fails to read it.
     private static boolean retention(JsonValue value) {
         if (value.type() != JsonValueType.NUMBER) {
             return false;
@@ -182,6 +187,6 @@ public record LabSettings(String clusterName,
     }
 
     // One key of the schema: its name, what a usable value is (in words and as a test), what GET /settings shows.
-    private record Key(String name, String expected, Predicate<JsonValue> usable, BiConsumer<JsonObject.Builder, LabSettings> shown) {
+    private record Key(String name, String expected, Predicate<JsonValue> usable, Function<LabSettings, JsonValue> shown) {
     }
 }

@@ -15,14 +15,12 @@ import io.helidon.config.spi.ConfigParser;
 import io.helidon.config.spi.ParsableSource;
 import io.helidon.json.JsonException;
 import io.helidon.json.JsonObject;
-import io.helidon.json.JsonParser;
-import io.helidon.json.JsonValue;
-import io.helidon.json.JsonValueType;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulErrors;
 import lab.consul.ConsulKey;
 import lab.consul.access.ConsulDenials;
+import lab.json.Json;
 
 /**
  * A Helidon config source that reads one document (JSON by default, YAML for a {@code .yaml} key)
@@ -140,12 +138,9 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
             return Optional.empty();
         }
         try {
-            JsonValue document = JsonParser.create(content).readJsonValue();
-            return document.type() == JsonValueType.OBJECT
-                    ? validator.apply(document.asObject())
-                    : Optional.of("not a JSON object");
+            return validator.apply(Json.object(content));
         } catch (JsonException e) {
-            return Optional.of("not JSON: " + e.getMessage());
+            return Optional.of(e.getMessage().startsWith("not ") ? e.getMessage() : "not JSON: " + e.getMessage());
         }
     }
 
