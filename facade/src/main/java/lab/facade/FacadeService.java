@@ -18,9 +18,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import lab.consul.discovery.Failover;
+import lab.json.Json;
 import lab.observability.TracedExecutors;
 import lab.runtime.Cursor;
-import lab.json.Json;
 import lab.runtime.JsonErrors;
 import lab.runtime.Paging;
 

@@ -7,8 +7,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import lab.runtime.Cursor;
 import lab.json.Json;
+import lab.runtime.Cursor;
 import lab.runtime.JsonErrors;
 import lab.runtime.Paging;
 

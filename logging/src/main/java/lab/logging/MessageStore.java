@@ -17,9 +17,9 @@ import com.hazelcast.ringbuffer.Ringbuffer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import lab.json.Json;
 import lab.observability.Spans;
 import lab.runtime.Cursor;
-import lab.json.Json;
 import lab.runtime.Page;
 import lab.runtime.Paging;
 

@@ -11,8 +11,8 @@ import com.hazelcast.core.HazelcastInstance;
 import io.helidon.json.JsonException;
 import io.helidon.json.JsonObject;
 import lab.consul.Backoff;
-import lab.observability.QueueTracing;
 import lab.json.Json;
+import lab.observability.QueueTracing;
 
 /**
  * Takes envelopes {@code {uuid, msg, traceparent}} from the Hazelcast queue on a virtual thread and

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import lab.runtime.Cursor;
 import lab.json.Json;
+import lab.runtime.Cursor;
 import lab.runtime.Page;
 import lab.runtime.Paging;
 
