@@ -1,6 +1,7 @@
 package lab.json;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import io.helidon.json.JsonException;
@@ -56,7 +57,7 @@ public final class Json {
      * @throws JsonException when it is not a JSON object
      */
     public static JsonObject object(String json) {
-        return object(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return object(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
