@@ -22,7 +22,7 @@
 # Environment:
 #   JAVA_HOME                  preferred JDK (must be 21+)
 #   HAZELCAST_JAR              Hazelcast jar for the members (default:
-#                              logging/target/libs/hazelcast-<version>.jar)
+#                              compose/launcher/target/hazelcast/hazelcast-<version>.jar)
 #   OTEL_*                     passed through to the services (exported vars);
 #                              with OTEL_EXPORTER_OTLP_ENDPOINT set, the Jaeger
 #                              UI URL is printed too

@@ -158,6 +158,20 @@ class ComposeFileTest {
     }
 
     @Test
+    void theImagesDependencyLayerHasThePomOfEveryModule() {
+        // Maven refuses a reactor whose module has no pom: the layer that downloads the dependencies
+        // from the poms alone must copy every module's
+        String dockerfile = read(REPO.resolve("compose/Dockerfile"));
+        List<String> modules = read(REPO.resolve("pom.xml")).lines().map(String::strip)
+                .filter(line -> line.startsWith("<module>"))
+                .map(line -> line.replaceAll("</?module>", "")).toList();
+        assertThat(modules, hasItem("shared-config/hazelcast-client"));
+        for (String module : modules) {
+            assertThat(dockerfile, containsString("COPY " + module + "/pom.xml " + module + "/\n"));
+        }
+    }
+
+    @Test
     void imageRunsWithTheJvmFlagsAndSizingTheBuildWroteForTheLauncher() {
         String dockerfile = read(REPO.resolve("compose/Dockerfile"));
         assertThat(dockerfile, containsString("COPY --from=build /src/compose/launcher/target/classes/lab/launcher/jvm.options \\\n"

@@ -296,10 +296,7 @@ final class LabProcesses implements AutoCloseable, AfterAllCallback {
     }
 
     private static Path hazelcastJar() {
-        try {
-            return Path.of(com.hazelcast.core.Hazelcast.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return LabJvm.memberJar(REPO).orElseThrow(() -> new IllegalStateException(
+                "no compose/launcher/target/hazelcast/hazelcast-*.jar: build the launcher (mvn -B -DskipTests package)"));
     }
 }

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -99,6 +101,22 @@ public final class LabJvm {
         command.addAll(jvm);
         command.addAll(List.of("-jar", jar.toString(), "--port", Integer.toString(port)));
         return command;
+    }
+
+    /**
+     * The jar the lab's Hazelcast members run: Hazelcast's own, which the launcher's build copies to
+     * {@code compose/launcher/target/hazelcast/}. Not a service's {@code libs/}: the services run
+     * hazelcast-client's, the same classes without the members' serializer hooks.
+     *
+     * @param home the project's root
+     * @return the jar, unless the launcher is not built
+     */
+    public static Optional<Path> memberJar(Path home) {
+        try (Stream<Path> jars = Files.list(home.resolve("compose/launcher/target/hazelcast"))) {
+            return jars.filter(jar -> jar.getFileName().toString().matches("hazelcast-\\d.*\\.jar")).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

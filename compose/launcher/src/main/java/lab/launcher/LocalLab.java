@@ -576,12 +576,8 @@ final class LocalLab {
             }
             return jar;
         }
-        try (Stream<Path> libs = Files.list(home.resolve("logging/target/libs"))) {
-            return libs.filter(jar -> jar.getFileName().toString().matches("hazelcast-\\d.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new LabException("no logging/target/libs/hazelcast-*.jar (build the project, or set HAZELCAST_JAR)"));
-        } catch (IOException e) {
-            throw new LabException("no logging/target/libs (build the project, or set HAZELCAST_JAR)");
-        }
+        return LabJvm.memberJar(home).orElseThrow(
+                () -> new LabException("no compose/launcher/target/hazelcast/hazelcast-*.jar (build the project, or set HAZELCAST_JAR)"));
     }
 
     private String readLayoutName() {
