@@ -131,8 +131,8 @@ public record LabSettings(String clusterName,
                 .allMatch(name -> Json.text(paths, name).filter(path -> path.startsWith("/")).isPresent());
     }
 
-    // Written as a whole number, 5 and not 5.0, as Helidon's config reads it. Helidon's parser keeps no token
-    // text, so 5e0 passes here as 5 (Jackson's token type refused it), and the config then fails to read it.
+    // A whole number, 5 and not 5.0, as Helidon's config reads an int. 5e0 is 5 here, and JsonConfigParser
+    // hands the config its plain notation, 5, too.
     private static boolean retention(JsonValue value) {
         if (value.type() != JsonValueType.NUMBER) {
             return false;

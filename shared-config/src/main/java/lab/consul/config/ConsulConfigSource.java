@@ -23,8 +23,9 @@ import lab.consul.access.ConsulDenials;
 import lab.json.Json;
 
 /**
- * A Helidon config source that reads one document (JSON by default, YAML for a {@code .yaml} key)
- * from a Consul KV key and, unless told otherwise, reloads it live through a {@link ConsulWatcher}.
+ * A Helidon config source that reads one document (JSON by default, which {@link JsonConfigParser}
+ * parses; YAML for a {@code .yaml} key) from a Consul KV key and, unless told otherwise, reloads it
+ * live through a {@link ConsulWatcher}.
  * <p>
  * From code: {@code ConsulConfigSource.builder().endpoint(e).key("lab_settings").build()}; from
  * meta-config: {@code type: consul} with {@code properties: key, address, watch, optional}.
