@@ -22,7 +22,7 @@
 # Environment:
 #   JAVA_HOME                  preferred JDK (must be 21+)
 #   HAZELCAST_JAR              Hazelcast jar for the members (default:
-#                              compose/launcher/target/hazelcast/hazelcast-<version>.jar)
+#                              compose/launcher/target/hazelcast/hazelcast.jar)
 #   OTEL_*                     passed through to the services (exported vars);
 #                              with OTEL_EXPORTER_OTLP_ENDPOINT set, the Jaeger
 #                              UI URL is printed too
@@ -74,7 +74,8 @@ find_java() {
 # Builds the launcher and the services' jars when one is missing.
 build_if_needed() {
   local jar missing=()
-  for jar in "$LAUNCHER" "$REPO_ROOT/facade/target/facade.jar" "$REPO_ROOT/logging/target/logging.jar" \
+  for jar in "$LAUNCHER" "$REPO_ROOT/compose/launcher/target/hazelcast/hazelcast.jar" \
+             "$REPO_ROOT/facade/target/facade.jar" "$REPO_ROOT/logging/target/logging.jar" \
              "$REPO_ROOT/messages/target/messages.jar"; do
     [[ -f "$jar" ]] || missing+=("${jar#"$REPO_ROOT"/}")
   done

@@ -297,6 +297,6 @@ final class LabProcesses implements AutoCloseable, AfterAllCallback {
 
     private static Path hazelcastJar() {
         return LabJvm.memberJar(REPO).orElseThrow(() -> new IllegalStateException(
-                "no compose/launcher/target/hazelcast/hazelcast-*.jar: build the launcher (mvn -B -DskipTests package)"));
+                "no compose/launcher/target/hazelcast/hazelcast.jar: build the launcher (mvn -B -DskipTests package)"));
     }
 }

@@ -105,18 +105,14 @@ public final class LabJvm {
 
     /**
      * The jar the lab's Hazelcast members run: Hazelcast's own, which the launcher's build copies to
-     * {@code compose/launcher/target/hazelcast/}. Not a service's {@code libs/}: the services run
-     * hazelcast-client's, the same classes without the members' serializer hooks.
+     * {@code compose/launcher/target/hazelcast/hazelcast.jar}. Not a service's {@code libs/}: the
+     * services run hazelcast-client's, the same classes without the members' serializer hooks.
      *
      * @param home the project's root
      * @return the jar, unless the launcher is not built
      */
     public static Optional<Path> memberJar(Path home) {
-        try (Stream<Path> jars = Files.list(home.resolve("compose/launcher/target/hazelcast"))) {
-            return jars.filter(jar -> jar.getFileName().toString().matches("hazelcast-\\d.*\\.jar")).findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Optional.of(home.resolve("compose/launcher/target/hazelcast/hazelcast.jar")).filter(Files::isRegularFile);
     }
 
     /**

@@ -577,7 +577,7 @@ final class LocalLab {
             return jar;
         }
         return LabJvm.memberJar(home).orElseThrow(
-                () -> new LabException("no compose/launcher/target/hazelcast/hazelcast-*.jar (build the project, or set HAZELCAST_JAR)"));
+                () -> new LabException("no compose/launcher/target/hazelcast/hazelcast.jar (build the project, or set HAZELCAST_JAR)"));
     }
 
     private String readLayoutName() {

@@ -2,6 +2,7 @@ package lab.consul.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;
 
@@ -22,12 +23,17 @@ import lab.json.Json;
  * (Typesafe Config: ~140 classes in every instance, for one small document that {@link Json#object}
  * has already read once to check it).
  * <p>
- * Config values are text, so a value keeps its JSON text: a number as written in plain notation
- * ({@code 5}, {@code 5.0}, {@code 5e0} as {@code 5}), a boolean as {@code true} or {@code false}, a
- * string unquoted. A {@code null} is left out, as if the key were not there. A key is one config
- * name, dots and all.
+ * Config values are text, so a value keeps its JSON text: a number in plain notation, as Helidon's
+ * conversions read it ({@code 5e0} as {@code 5}; {@code 5.0} stays {@code 5.0}, which is no int), but in
+ * scientific notation when its exponent is beyond ±64 (plain, {@code 1e999999999} would be a
+ * billion digits: the document comes from Consul, untrusted); a boolean as {@code true} or
+ * {@code false}; a string unquoted. A {@code null} is left out, in an object as if the key were not
+ * there, in a list as if the item were not (HOCON's parser made it an empty value). A key is one
+ * config name, dots and all.
  */
 public final class JsonConfigParser implements ConfigParser {
+
+    private static final int MAX_PLAIN_EXPONENT = 64;
 
     /**
      * For Helidon's service loader ({@code META-INF/services/io.helidon.config.spi.ConfigParser}),
@@ -97,9 +103,13 @@ public final class JsonConfigParser implements ConfigParser {
         return node.build();
     }
 
+    private static String number(BigDecimal number) {
+        return Math.abs((long) number.scale()) <= MAX_PLAIN_EXPONENT ? number.toPlainString() : number.toString();
+    }
+
     private static String text(JsonValue value) {
         return switch (value.type()) {
-            case NUMBER -> value.asNumber().bigDecimalValue().toPlainString();
+            case NUMBER -> number(value.asNumber().bigDecimalValue());
             case BOOLEAN -> String.valueOf(value.asBoolean().value());
             default -> value.asString().value();
         };

@@ -56,6 +56,17 @@ class JsonConfigParserTest {
     }
 
     @Test
+    void aHugeExponentStaysShort() {
+        // plain notation would be a billion digits (an OutOfMemoryError, from a document anyone with KV write may store)
+        Config config = Config.just(ConfigSources.create("{\"big\": 1e999999999, \"small\": -1e-999999999, \"one\": 1e64}",
+                                                         MediaTypes.APPLICATION_JSON));
+
+        assertThat(config.get("big").asString().get(), is("1E+999999999"));
+        assertThat(config.get("small").asString().get(), is("-1E-999999999"));
+        assertThat(config.get("one").asString().get().length(), is(65));
+    }
+
+    @Test
     void aDocumentThatIsNotAJsonObjectIsAParserError() {
         for (String bad : List.of("[1, 2]", "{\"a\": ", "{\"a\": \"\\q\"}", "not json")) {
             assertThrows(ConfigException.class,
