@@ -12,11 +12,12 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import com.ecwid.consul.v1.OperationException;
-import com.ecwid.consul.v1.agent.model.NewService;
 import io.helidon.health.HealthCheckResponse;
+import io.helidon.json.JsonObject;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
+import lab.consul.ConsulException;
+import lab.consul.Query;
 import lab.consul.access.ConsulDenials;
 import lab.consul.discovery.Registrar;
 import lab.consul.discovery.ServiceRegistration;
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class AclPoliciesTest {
 
     private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    private static final Query PASSING = Query.NONE.with("passing");
 
     @RegisterExtension
     static final SecureConsulAgent agent = SecureConsulAgent.perClass();
@@ -59,7 +61,7 @@ class AclPoliciesTest {
             assertThat(Files.getPosixFilePermissions(tokens.resolve(name + ".token")).toString(), is("[OWNER_READ, OWNER_WRITE]"));
             assertThat("no secret printed", output, not(containsString(Files.readString(tokens.resolve(name + ".token")).strip())));
         }
-        agent.client().setKVValue("lab_settings", "{}");
+        agent.client().put("lab_settings", "{}");
         register(agent.client(), "logging-service", "logging-1");
     }
 
@@ -67,18 +69,18 @@ class AclPoliciesTest {
     void theFacadeTokenRunsAFacadeAndCannotWriteSettingsRegisterAsLoggingOrDeregisterOthers() {
         try (ConsulConnection facade = client("facade")) {
             register(facade, "facade-service", "facade-1");
-            facade.agentCheckPass("service:facade-1");
-            assertThat(facade.getKVValue("lab_settings").getValue().getDecodedValue(), is("{}"));
-            assertThat("the instances it calls, all of them", facade.getHealthServices("logging-service", true, null).getValue().size(),
-                       is(agent.client().getHealthServices("logging-service", true, null).getValue().size()));
+            facade.updateTtl("service:facade-1", "passing", "ok");
+            assertThat(facade.text("lab_settings").orElseThrow(), is("{}"));
+            assertThat("the instances it calls, all of them", facade.health("logging-service", PASSING).value().size(),
+                       is(agent.client().health("logging-service", PASSING).value().size()));
 
-            assertDenied(() -> facade.setKVValue("lab_settings", "{\"queue_name\": \"mine\"}"));
+            assertDenied(() -> facade.put("lab_settings", "{\"queue_name\": \"mine\"}"));
             assertDenied(() -> register(facade, "logging-service", "logging-impostor"));
-            assertDenied(() -> facade.agentServiceDeregister("logging-1"));
-            assertDenied(() -> facade.setKVValue("cluster_nodes", "{}"));
-            assertThat("logging-1 is still there", agent.client().getHealthServices("logging-service", false, null)
-                    .getValue().stream().anyMatch(entry -> entry.getService().getId().equals("logging-1")), is(true));
-            assertThat(agent.client().getKVValue("lab_settings").getValue().getDecodedValue(), is("{}"));
+            assertDenied(() -> facade.deregister("logging-1"));
+            assertDenied(() -> facade.put("cluster_nodes", "{}"));
+            assertThat("logging-1 is still there", agent.client().health("logging-service", Query.NONE)
+                    .value().stream().anyMatch(entry -> entry.objectValue("Service").orElseThrow().stringValue("ID", "").equals("logging-1")), is(true));
+            assertThat(agent.client().text("lab_settings").orElseThrow(), is("{}"));
         }
     }
 
@@ -88,16 +90,16 @@ class AclPoliciesTest {
              ConsulConnection messages = client("messages");
              ConsulConnection operator = client("lab-operator")) {
             register(logging, "logging-service", "logging-2");
-            logging.setKVValue("cluster_nodes", "{\"127.0.0.1:5701\": 1}");
-            assertDenied(() -> logging.setKVValue("lab_settings", "{}"));
+            logging.put("cluster_nodes", "{\"127.0.0.1:5701\": 1}");
+            assertDenied(() -> logging.put("lab_settings", "{}"));
             assertDenied(() -> register(logging, "facade-service", "facade-impostor"));
 
             register(messages, "messages-service", "messages-1");
-            assertThat(messages.getKVValue("lab_settings").getValue().getDecodedValue(), is("{}"));
-            assertDenied(() -> messages.setKVValue("cluster_nodes", "{}"));
-            assertDenied(() -> messages.agentServiceDeregister("logging-1"));
+            assertThat(messages.text("lab_settings").orElseThrow(), is("{}"));
+            assertDenied(() -> messages.put("cluster_nodes", "{}"));
+            assertDenied(() -> messages.deregister("logging-1"));
 
-            operator.setKVValue("lab_settings", "{}");
+            operator.put("lab_settings", "{}");
             assertDenied(() -> register(operator, "facade-service", "facade-operator"));
         }
     }
@@ -132,17 +134,17 @@ class AclPoliciesTest {
         Path file = tokens.resolve("messages.token");
         String before = Files.readString(file).strip();
         try (ConsulConnection messages = client("messages")) {
-            assertThat(messages.getKVValue("lab_settings").getValue().getDecodedValue(), is("{}"));
+            assertThat(messages.text("lab_settings").orElseThrow(), is("{}"));
             String output = tokensSh("rotate", tokens.toString(), "messages");
             assertThat(output, containsString("old token"));
             String after = Files.readString(file).strip();
             assertThat(after, not(is(before)));
             assertThat("no secret printed", output, not(containsString(after)));
-            assertThat("the running client took the new token", messages.getKVValue("lab_settings").getValue().getDecodedValue(),
+            assertThat("the running client took the new token", messages.text("lab_settings").orElseThrow(),
                        is("{}"));
         }
         try (ConsulConnection old = ConsulClients.create(agent.endpoint(Map.of("CONSUL_HTTP_TOKEN", before)))) {
-            assertDenied(() -> old.getKVValue("lab_settings"));
+            assertDenied(() -> old.kv("lab_settings"));
         }
     }
 
@@ -151,20 +153,17 @@ class AclPoliciesTest {
     }
 
     private static void register(ConsulConnection client, String name, String id) {
-        NewService.Check check = new NewService.Check();
-        check.setTtl("30s");
-        check.setStatus("passing");
-        NewService service = new NewService();
-        service.setId(id);
-        service.setName(name);
-        service.setPort(9);
-        service.setCheck(check);
-        client.agentServiceRegister(service);
+        client.register(JsonObject.builder()
+                                .set("ID", id)
+                                .set("Name", name)
+                                .set("Port", 9)
+                                .set("Check", check -> check.set("TTL", "30s").set("Status", "passing"))
+                                .build());
     }
 
     private static void assertDenied(Runnable call) {
-        OperationException denied = assertThrows(OperationException.class, call::run);
-        assertThat(denied.getStatusContent(), denied.getStatusCode(), is(403));
+        ConsulException denied = assertThrows(ConsulException.class, call::run);
+        assertThat(denied.body(), denied.status(), is(403));
     }
 
     private static String tokensSh(String... args) {

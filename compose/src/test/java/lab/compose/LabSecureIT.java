@@ -15,10 +15,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import com.ecwid.consul.v1.health.model.HealthService;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.json.JsonObject;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
+import lab.consul.Query;
 import lab.launcher.Eventually;
 import lab.testing.FreePorts;
 import lab.testing.SecureConsulAgent;
@@ -75,7 +76,7 @@ class LabSecureIT {
         receiver = OtlpReceiver.start();
         List<String> members = lab.startHazelcast("secure-cluster", 3);
         operator = ConsulClients.create(consul.endpoint(Map.of("CONSUL_HTTP_TOKEN_FILE", token("lab-operator").toString())));
-        operator.setKVValue("lab_settings", LabProcesses.settings("secure-cluster", members, "secure-queue", "secure-map"));
+        operator.put("lab_settings", LabProcesses.settings("secure-cluster", members, "secure-queue", "secure-map"));
         for (String name : List.of("logging-1", "logging-2", "messages-1", "facade-1")) {
             String service = name.substring(0, name.indexOf('-'));
             lab.startService(service, name, consul.environment().get("CONSUL_HTTP_ADDR"), environment(service));
@@ -103,7 +104,7 @@ class LabSecureIT {
         }
         Eventually.await(SLOW, () -> LabHttp.get(facade.resolve("/facade?limit=100")).body().contains("secure-9"),
                          "GET /facade lists what was posted");
-        Eventually.await(SLOW, () -> operator.getKVValue("cluster_nodes").getValue() != null,
+        Eventually.await(SLOW, () -> operator.kv("cluster_nodes").isPresent(),
                          "logging's token wrote the members' status");
         JsonNode settings = read(LabHttp.get(lab.awaitRegistration("logging-1").uri().resolve("/settings")).body());
         assertThat(settings.toString(), settings.path("queue_name").asText(), is("secure-queue"));
@@ -208,8 +209,8 @@ class LabSecureIT {
         Eventually.await(Duration.ofSeconds(180), () -> {
             Set<String> passing = new java.util.HashSet<>();
             for (String service : List.of("facade-service", "logging-service", "messages-service")) {
-                for (HealthService entry : client.getHealthServices(service, true, null).getValue()) {
-                    passing.add(entry.getService().getId());
+                for (JsonObject entry : client.health(service, Query.NONE.with("passing")).value()) {
+                    passing.add(entry.objectValue("Service").orElseThrow().stringValue("ID", ""));
                 }
             }
             return names.stream().allMatch(name -> lab.registration(name).map(r -> passing.contains(r.id())).orElse(false))

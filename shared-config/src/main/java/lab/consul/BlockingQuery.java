@@ -1,9 +1,7 @@
 package lab.consul;
 
-import java.util.Objects;
 import java.util.Optional;
 
-import com.ecwid.consul.v1.Response;
 import lab.consul.access.ConsulDenials;
 
 /**
@@ -91,20 +89,20 @@ public final class BlockingQuery<T> implements AutoCloseable {
         int failures = 0;
         while (open) {
             try {
-                Response<T> response = question.ask(reads.params(index));
-                Optional<String> tooStale = reads.tooStale(response);
+                Answer<T> answer = question.ask(reads.params(index));
+                Optional<String> tooStale = reads.tooStale(answer);
                 if (tooStale.isPresent()) {
                     throw new IllegalStateException(tooStale.get());
                 }
                 // Consul's advice: an index of 0 (or none) is taken as 1, or every question returns at once.
-                long returned = Math.max(1, Objects.requireNonNullElse(response.getConsulIndex(), 0L));
+                long returned = Math.max(1, answer.index());
                 boolean newAgent = returned < index;
                 if (failures > 0) {
                     LOGGER.log(System.Logger.Level.INFO, "Watch on " + name + " resumed");
                     ConsulDenials.allowed("watching " + name);
                 }
                 lastAnswer = System.nanoTime();
-                listener.answered(response.getValue(), returned != index, newAgent || failures > 0);
+                listener.answered(answer.value(), returned != index, newAgent || failures > 0);
                 failures = 0;
                 index = newAgent ? 0 : returned;
                 if (!reads.minInterval().isZero()) {
@@ -145,7 +143,7 @@ public final class BlockingQuery<T> implements AutoCloseable {
          * @param query index, wait and consistency mode
          * @return Consul's answer with its index
          */
-        Response<T> ask(com.ecwid.consul.v1.QueryParams query);
+        Answer<T> ask(Query query);
     }
 
     /**

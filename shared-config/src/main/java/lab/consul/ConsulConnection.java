@@ -1,61 +1,177 @@
 package lab.consul;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
-import com.ecwid.consul.UrlParameters;
-import com.ecwid.consul.Utils;
-import com.ecwid.consul.json.GsonFactory;
-import com.ecwid.consul.transport.HttpResponse;
-import com.ecwid.consul.v1.ConsulClient;
-import com.ecwid.consul.v1.ConsulRawClient;
-import com.ecwid.consul.v1.OperationException;
-import com.ecwid.consul.v1.Response;
-import com.ecwid.consul.v1.health.HealthServicesRequest;
-import com.ecwid.consul.v1.health.model.HealthService;
-import org.apache.http.impl.client.CloseableHttpClient;
+import javax.net.ssl.SSLException;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.json.JsonObject;
+import io.helidon.json.JsonValue;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import lab.consul.access.ConsulToken;
+import lab.json.Json;
 
 /**
- * An ecwid {@link ConsulClient} over an HTTP connection pool of its own, which {@link #close()}
- * releases: whoever creates one (through {@link ConsulClients}) closes it when done.
+ * The lab's Consul client: the few endpoints of Consul's HTTP API the lab calls (KV, the agent's
+ * services and TTL checks, the health of a service, the leader), on a Helidon HTTP/1.1 client with
+ * a connection pool of its own, which {@link #close()} releases. {@link ConsulClients} makes them.
+ * <p>
+ * The ACL token travels only in the {@code X-Consul-Token} header, read from the endpoint's
+ * {@link ConsulToken} at every request (a token file may have been rotated). An answer other than
+ * 2xx throws a {@link ConsulException}; a read of a key or a service Consul does not have is empty.
  */
-public final class ConsulConnection extends ConsulClient implements AutoCloseable {
+public final class ConsulConnection implements AutoCloseable {
 
-    private final ConsulRawClient raw;
-    private final CloseableHttpClient http;
+    private static final HeaderName TOKEN = HeaderNames.create("X-Consul-Token");
+    private static final HeaderName INDEX = HeaderNames.create("X-Consul-Index");
+    private static final HeaderName LAST_CONTACT = HeaderNames.create("X-Consul-LastContact");
 
-    ConsulConnection(ConsulRawClient raw, CloseableHttpClient http) {
-        super(raw);
-        this.raw = raw;
+    private final Http1Client http;
+    private final ConsulToken token;
+    private final int retries;
+
+    ConsulConnection(Http1Client http, ConsulToken token, int retries) {
         this.http = http;
+        this.token = token;
+        this.retries = retries;
     }
 
     /**
-     * The health of a service's instances, as {@link #getHealthServices(String, HealthServicesRequest)}
-     * asks for it, plus two parameters the ecwid client (1.4.5) has no way to send.
+     * One key.
      *
-     * @param serviceName Consul service name
-     * @param request     what ecwid asks: passing, tag, index, wait, consistency
-     * @param cached      through the agent's cache ({@code ?cached})
-     * @param filter      a filter expression ({@code ?filter=}, e.g. {@code Service.Meta.zone == "a"})
-     * @return Consul's answer
+     * @param key KV key
+     * @return the key, empty when Consul has no such key
      */
-    public Response<List<HealthService>> healthServices(String serviceName, HealthServicesRequest request, boolean cached,
-                                                        Optional<String> filter) {
-        List<UrlParameters> params = new ArrayList<>(request.asUrlParameters());
-        if (cached) {
-            params.add(() -> List.of("cached"));
-        }
-        filter.ifPresent(expression -> params.add(() -> List.of("filter=" + Utils.encodeValue(expression))));
-        HttpResponse response = raw.makeGetRequest("/v1/health/service/" + serviceName, params);
-        if (response.getStatusCode() != 200) {
-            throw new OperationException(response);
-        }
-        HealthService[] entries = GsonFactory.getGson().fromJson(response.getContent(), HealthService[].class);
-        return new Response<>(entries == null ? List.of() : Arrays.asList(entries), response);
+    public Optional<KvEntry> kv(String key) {
+        return kv(key, Query.NONE).value();
+    }
+
+    /**
+     * One key, as a blocking query asks for it.
+     *
+     * @param key   KV key
+     * @param query index, wait, consistency
+     * @return the key (empty when missing) and the index to ask again with
+     */
+    public Answer<Optional<KvEntry>> kv(String key, Query query) {
+        return read("/v1/kv/" + key, query, body -> entries(body).stream().findFirst(), Optional.empty());
+    }
+
+    /**
+     * The text of one key.
+     *
+     * @param key KV key
+     * @return its value, empty when the key is missing or has none
+     */
+    public Optional<String> text(String key) {
+        return kv(key).flatMap(KvEntry::value);
+    }
+
+    /**
+     * Every key under a prefix.
+     *
+     * @param prefix KV prefix
+     * @return the keys, in Consul's order (sorted), empty when there are none
+     */
+    public List<KvEntry> kvTree(String prefix) {
+        return kvTree(prefix, Query.NONE).value();
+    }
+
+    /**
+     * Every key under a prefix, as a blocking query asks for them.
+     *
+     * @param prefix KV prefix
+     * @param query  index, wait, consistency
+     * @return the keys and the index to ask again with
+     */
+    public Answer<List<KvEntry>> kvTree(String prefix, Query query) {
+        return read("/v1/kv/" + prefix, query.with("recurse"), ConsulConnection::entries, List.of());
+    }
+
+    /**
+     * Writes a key.
+     *
+     * @param key   KV key
+     * @param value its text
+     * @return whether Consul took it
+     */
+    public boolean put(String key, String value) {
+        return put(key, value, Query.NONE);
+    }
+
+    /**
+     * Writes a key unless it changed since it was read (check-and-set).
+     *
+     * @param key   KV key
+     * @param value its text
+     * @param cas   the {@link KvEntry#modifyIndex()} it was read at; 0 writes only a key that does not exist yet
+     * @return whether Consul took it (false: another writer was first)
+     */
+    public boolean put(String key, String value, long cas) {
+        return put(key, value, Query.NONE.with("cas", cas));
+    }
+
+    /**
+     * Registers a service instance with the agent.
+     *
+     * @param service Consul's service definition ({@code ID}, {@code Name}, {@code Check}, ...)
+     */
+    public void register(JsonObject service) {
+        send(Method.PUT, "/v1/agent/service/register", Query.NONE, Json.bytes(service));
+    }
+
+    /**
+     * Deregisters a service instance from the agent.
+     *
+     * @param serviceId its id
+     */
+    public void deregister(String serviceId) {
+        send(Method.PUT, "/v1/agent/service/deregister/" + serviceId, Query.NONE, null);
+    }
+
+    /**
+     * Sets a TTL check's status: the heartbeat.
+     *
+     * @param checkId check id ({@code service:ID} for a service's own check)
+     * @param status  {@code passing}, {@code warning} or {@code critical}
+     * @param output  why, shown as the check's output
+     */
+    public void updateTtl(String checkId, String status, String output) {
+        JsonObject update = JsonObject.builder().set("Status", status).set("Output", output).build();
+        send(Method.PUT, "/v1/agent/check/update/" + checkId, Query.NONE, Json.bytes(update));
+    }
+
+    /**
+     * The instances of a service with their node and checks: {@code /v1/health/service/NAME}.
+     *
+     * @param service service name
+     * @param query   {@code passing}, {@code tag}, {@code filter}, {@code cached}, index, wait, consistency
+     * @return Consul's entries ({@code Node}, {@code Service}, {@code Checks}) and the index to ask again with
+     */
+    public Answer<List<JsonObject>> health(String service, Query query) {
+        return read("/v1/health/service/" + service, query,
+                    body -> Json.array(body).values().stream().map(JsonValue::asObject).toList(), List.of());
+    }
+
+    /**
+     * The address of the cluster's leader.
+     *
+     * @return {@code host:port}, empty while there is none
+     */
+    public String leader() {
+        // a JSON string, e.g. "127.0.0.1:8300"
+        return new String(send(Method.GET, "/v1/status/leader", Query.NONE, null).body(), StandardCharsets.UTF_8)
+                .strip().replace("\"", "");
     }
 
     /**
@@ -63,10 +179,78 @@ public final class ConsulConnection extends ConsulClient implements AutoCloseabl
      */
     @Override
     public void close() {
-        try {
-            http.close();
-        } catch (IOException e) {
-            // nothing left to release
+        http.closeResource();
+    }
+
+    private boolean put(String key, String value, Query query) {
+        Reply reply = send(Method.PUT, "/v1/kv/" + key, query, value.getBytes(StandardCharsets.UTF_8));
+        return new String(reply.body(), StandardCharsets.UTF_8).strip().equals("true");
+    }
+
+    // A 404 is an answer for a read: no such key (or service), with an index to wait on.
+    private <T> Answer<T> read(String path, Query query, Function<byte[], T> parse, T missing) {
+        Reply reply = send(Method.GET, path, query, null);
+        return new Answer<>(reply.status() == 404 ? missing : parse.apply(reply.body()), reply.index(), reply.lastContact());
+    }
+
+    /*
+     * Quick calls are tried once more when a connection broke: a pooled one may have just gone stale
+     * (helidon-io/helidon#10861). Every call the lab makes can be sent twice (registrations and check
+     * updates are idempotent, a check-and-set write fails the second time). A blocking query is not
+     * retried here: BlockingQuery resets its index and backs off instead.
+     */
+    private Reply send(Method method, String path, Query query, byte[] body) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return sendOnce(method, path, query, body);
+            } catch (RuntimeException e) {
+                if (attempt >= retries || !brokenConnection(e)) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    // Not a broken connection: an answer, an agent that is not there, one that does not answer in time, TLS.
+    private static boolean brokenConnection(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConsulException || cause instanceof ConnectException
+                    || cause instanceof SocketTimeoutException || cause instanceof SSLException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Reply sendOnce(Method method, String path, Query query, byte[] body) {
+        Http1ClientRequest request = http.method(method).path(path);
+        // a flag goes as "name=", which Consul takes as the flag (a name without a value is not sent at all)
+        query.params().forEach(request::queryParam);
+        token.current().ifPresent(value -> request.header(TOKEN, value));
+        try (HttpClientResponse response = body == null ? request.request() : request.submit(body)) {
+            int status = response.status().code();
+            byte[] content = response.entity().hasEntity() ? response.as(byte[].class) : new byte[0];
+            if (status / 100 != 2 && !(status == 404 && method == Method.GET)) {
+                throw new ConsulException(status, new String(content, StandardCharsets.UTF_8));
+            }
+            return new Reply(status, content, header(response, INDEX), header(response, LAST_CONTACT));
+        }
+    }
+
+    private static long header(HttpClientResponse response, HeaderName name) {
+        return response.headers().first(name).map(Long::parseLong).orElse(0L);
+    }
+
+    private static List<KvEntry> entries(byte[] body) {
+        return Json.array(body).values().stream().map(JsonValue::asObject).map(ConsulConnection::entry).toList();
+    }
+
+    private static KvEntry entry(JsonObject entry) {
+        Optional<String> value = Json.text(entry, "Value")
+                .map(base64 -> new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8));
+        return new KvEntry(entry.stringValue("Key", ""), value, entry.longValue("ModifyIndex", 0));
+    }
+
+    private record Reply(int status, byte[] body, long index, long lastContact) {
     }
 }

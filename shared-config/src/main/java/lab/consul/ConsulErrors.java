@@ -4,9 +4,6 @@ import java.net.SocketException;
 import java.util.Locale;
 
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
-
-import com.ecwid.consul.v1.OperationException;
 
 /**
  * One line on why a call to Consul failed, in the words of the setting that fixes it: TLS
@@ -48,16 +45,17 @@ public final class ConsulErrors {
      * @return one line; never a token or a key (Consul's and the JDK's messages carry neither)
      */
     public static String describe(Throwable error) {
-        if (error instanceof OperationException refused) {
-            return refused.getStatusCode() == 403
-                    ? "Consul denied it (403 " + String.valueOf(refused.getStatusContent()).strip() + "): the token lacks a right"
-                    : "Consul answered " + refused.getStatusCode() + " " + String.valueOf(refused.getStatusContent()).strip();
+        if (error instanceof ConsulException refused) {
+            return refused.denied()
+                    ? "Consul denied it (403 " + refused.body() + "): the token lacks a right"
+                    : refused.getMessage();
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             String message = String.valueOf(cause.getMessage());
             String lower = message.toLowerCase(Locale.ROOT);
-            if (cause instanceof SSLPeerUnverifiedException) {
-                return "TLS: the agent's certificate does not name the address's host (" + message
+            // the JDK's endpoint identification, or ConsulTls's check of CONSUL_TLS_SERVER_NAME
+            if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
+                return "TLS: the agent's certificate does not carry the name it is reached by (" + message
                         + "); set CONSUL_TLS_SERVER_NAME to a name it carries";
             }
             if (!(cause instanceof SSLException)) {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public record ConsulKey(ConsulEndpoint endpoint, String key, boolean prefix) {
 
-    // The ecwid client puts keys into the URL path unencoded, so only path-safe names are allowed.
+    // Keys go into the URL's path as they are, so only path-safe names are allowed.
     private static final Pattern SAFE_KEY = Pattern.compile("[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+)*/?");
 
     /**

@@ -1,9 +1,8 @@
 package lab.consul;
 
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-import com.ecwid.consul.v1.kv.model.GetValue;
-import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.json.JsonException;
 import io.helidon.json.JsonObject;
 import lab.json.Json;
@@ -44,10 +43,8 @@ public final class KvDocument implements AutoCloseable {
      */
     public boolean update(UnaryOperator<JsonObject> change) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            GetValue current = client.getKVValue(key).getValue();
-            JsonObject before = current == null || current.getDecodedValue() == null
-                    ? JsonObject.empty()
-                    : parse(current.getDecodedValue());
+            Optional<KvEntry> current = client.kv(key);
+            JsonObject before = current.flatMap(KvEntry::value).map(this::parse).orElseGet(JsonObject::empty);
             JsonObject after = change.apply(before);
             // Compared as text: in Helidon 4.5 a built object can be equal() to a parsed one with fewer fields
             // (and a built copy of a parsed one is not equal() to it), so every write was lost or never skipped.
@@ -55,9 +52,7 @@ public final class KvDocument implements AutoCloseable {
             if (written.equals(before.toString())) {
                 return false;
             }
-            PutParams cas = new PutParams();
-            cas.setCas(current == null ? 0L : current.getModifyIndex());
-            if (Boolean.TRUE.equals(client.setKVValue(key, written, cas).getValue())) {
+            if (client.put(key, written, current.map(KvEntry::modifyIndex).orElse(0L))) {
                 return true;
             }
             Backoff.sleepMillis(attempt);

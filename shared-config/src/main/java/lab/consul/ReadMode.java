@@ -6,9 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-import com.ecwid.consul.v1.ConsistencyMode;
-import com.ecwid.consul.v1.QueryParams;
-import com.ecwid.consul.v1.Response;
 import io.helidon.config.Config;
 
 /**
@@ -73,27 +70,23 @@ public record ReadMode(Consistency consistency, Duration maxStale, Duration wait
      * @param index the index of the last answer (0: answer at once)
      * @return parameters with this mode, the index and a jittered wait
      */
-    public QueryParams params(long index) {
+    public Query params(long index) {
         long waitSeconds = waitTime.toSeconds() + ThreadLocalRandom.current().nextLong(waitTime.toSeconds() / 16 + 1);
-        return QueryParams.Builder.builder()
-                .setConsistencyMode(consistency.mode)
-                .setWaitTime(waitSeconds)
-                .setIndex(index)
-                .build();
+        Query query = Query.NONE.with("index", index).with("wait", waitSeconds + "s");
+        return consistency.flag.map(query::with).orElse(query);
     }
 
     /**
      * Why an answer is not taken: a stale answer further behind the leader than {@code max-stale}.
      *
-     * @param response Consul's answer
+     * @param answer Consul's answer
      * @return the reason, empty when the answer is good
      */
-    public Optional<String> tooStale(Response<?> response) {
-        Long lastContact = response.getConsulLastContact();
-        if (consistency.mode != ConsistencyMode.STALE || lastContact == null || lastContact <= maxStale.toMillis()) {
+    public Optional<String> tooStale(Answer<?> answer) {
+        if (!consistency.stale() || answer.lastContact() <= maxStale.toMillis()) {
             return Optional.empty();
         }
-        return Optional.of("a stale answer from a server that last heard from the leader " + lastContact
+        return Optional.of("a stale answer from a server that last heard from the leader " + answer.lastContact()
                                    + " ms ago (max-stale " + maxStale.toMillis() + " ms)");
     }
 
@@ -133,18 +126,23 @@ public record ReadMode(Consistency consistency, Duration maxStale, Duration wait
          * background blocking query per agent and question, stale, whatever the number of watchers
          * on that agent; {@link #STALE} elsewhere.
          */
-        CACHED(ConsistencyMode.STALE),
+        CACHED("stale"),
         /** Any server, whether or not it is the leader; works without quorum. */
-        STALE(ConsistencyMode.STALE),
+        STALE("stale"),
         /** The leader, as long as it believes it is one. */
-        DEFAULT(ConsistencyMode.DEFAULT),
+        DEFAULT(null),
         /** The leader, after checking with a quorum that it still is. */
-        CONSISTENT(ConsistencyMode.CONSISTENT);
+        CONSISTENT("consistent");
 
-        private final ConsistencyMode mode;
+        // the query's flag for this mode
+        private final Optional<String> flag;
 
-        Consistency(ConsistencyMode mode) {
-            this.mode = mode;
+        Consistency(String flag) {
+            this.flag = Optional.ofNullable(flag);
+        }
+
+        private boolean stale() {
+            return flag.filter("stale"::equals).isPresent();
         }
     }
 }

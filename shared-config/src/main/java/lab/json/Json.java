@@ -2,8 +2,10 @@ package lab.json;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 
+import io.helidon.json.JsonArray;
 import io.helidon.json.JsonException;
 import io.helidon.json.JsonGenerator;
 import io.helidon.json.JsonObject;
@@ -36,12 +38,27 @@ public final class Json {
      * @throws JsonException when it is not a JSON object, however the parser fails
      */
     public static JsonObject object(byte[] json) {
+        return value(json, JsonValueType.OBJECT).asObject();
+    }
+
+    /**
+     * A JSON array, e.g. Consul's answer to a read.
+     *
+     * @param json UTF-8 JSON
+     * @return the array
+     * @throws JsonException when it is not a JSON array, however the parser fails
+     */
+    public static JsonArray array(byte[] json) {
+        return value(json, JsonValueType.ARRAY).asArray();
+    }
+
+    private static JsonValue value(byte[] json, JsonValueType type) {
         try {
             JsonValue value = JsonParser.create(json).readJsonValue();
-            if (value.type() != JsonValueType.OBJECT) {
-                throw new JsonException("not a JSON object");
+            if (value.type() != type) {
+                throw new JsonException("not a JSON " + type.name().toLowerCase(Locale.ROOT));
             }
-            return value.asObject();
+            return value;
         } catch (JsonException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {

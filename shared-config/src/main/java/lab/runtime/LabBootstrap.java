@@ -13,8 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-import com.ecwid.consul.v1.OperationException;
-import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.health.HealthCheck;
@@ -26,6 +24,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import lab.consul.Backoff;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
+import lab.consul.ConsulException;
 import lab.consul.ConsulEndpoint;
 import lab.consul.ConsulErrors;
 import lab.consul.KvDocument;
@@ -382,19 +381,17 @@ public final class LabBootstrap implements AutoCloseable {
      * carries (the live watch takes the seed when it comes). Either way Consul answered.
      */
     private void seedSettings() {
-        PutParams createOnly = new PutParams();
-        createOnly.setCas(0L);
-        Boolean created;
+        boolean created;
         try {
-            created = client.setKVValue(LabSettings.KEY, defaultSettingsDocument(), createOnly).getValue();
-        } catch (OperationException e) {
-            if (!ConsulDenials.isDenial(e)) {
+            created = client.put(LabSettings.KEY, defaultSettingsDocument(), 0);
+        } catch (ConsulException e) {
+            if (!e.denied()) {
                 throw e;
             }
             readSettings();
             return;
         }
-        if (Boolean.TRUE.equals(created)) {
+        if (created) {
             LOGGER.log(System.Logger.Level.INFO, "Seeded Consul KV " + LabSettings.KEY + " with the lab's defaults");
         }
     }
@@ -402,13 +399,13 @@ public final class LabBootstrap implements AutoCloseable {
     private void readSettings() {
         String reading = "reading " + LabSettings.KEY;
         try {
-            if (client.getKVValue(LabSettings.KEY).getValue() == null) {
+            if (client.kv(LabSettings.KEY).isEmpty()) {
                 LOGGER.log(System.Logger.Level.WARNING, LabSettings.KEY + " is not in Consul and this instance's token may"
                         + " not create it (key:write on \"" + LabSettings.KEY + "\"); running on the built-in defaults"
                         + " until an operator seeds it");
             }
             ConsulDenials.allowed(reading);
-        } catch (OperationException e) {
+        } catch (ConsulException e) {
             ConsulDenials.denied(e, reading, "key:read on \"" + LabSettings.KEY + "\"");
             throw e;
         }

@@ -3,11 +3,9 @@ package lab.consul;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.ecwid.consul.v1.ConsistencyMode;
-import com.ecwid.consul.v1.QueryParams;
-import com.ecwid.consul.v1.Response;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import lab.launcher.Eventually;
@@ -19,7 +17,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,21 +32,25 @@ class ReadModeTest {
         assertThat(ReadMode.DEFAULT.agentCache(), is(true));
         assertThat(ReadMode.create(config(Map.of("consul.read.consistency", "stale"))).agentCache(), is(false));
         for (int i = 0; i < 200; i++) {
-            QueryParams params = ReadMode.DEFAULT.params(42);
-            assertThat(params.getConsistencyMode(), is(ConsistencyMode.STALE));
-            assertThat(params.getIndex(), is(42L));
-            assertThat(params.getWaitTime(), allOf(greaterThanOrEqualTo(60L), lessThanOrEqualTo(63L)));
-            assertThat(params.toUrlParameters(), hasItem("stale"));
+            Map<String, String> params = ReadMode.DEFAULT.params(42).params();
+            assertThat(params.get("stale"), is(""));
+            assertThat(params.get("index"), is("42"));
+            assertThat(params.get("wait"), endsWith("s"));
+            assertThat(Long.parseLong(params.get("wait").replace("s", "")), allOf(greaterThanOrEqualTo(60L), lessThanOrEqualTo(63L)));
         }
+        assertThat(new ReadMode(ReadMode.Consistency.CONSISTENT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO)
+                           .params(0).params().keySet(), is(Set.of("index", "wait", "consistent")));
+        assertThat(new ReadMode(ReadMode.Consistency.DEFAULT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO)
+                           .params(0).params().keySet(), is(Set.of("index", "wait")));
     }
 
     @Test
     void aStaleAnswerFurtherBehindTheLeaderThanMaxStaleIsNotTaken() {
-        assertThat(ReadMode.DEFAULT.tooStale(new Response<>("x", 7L, true, 4_000L)).isPresent(), is(false));
-        assertThat(ReadMode.DEFAULT.tooStale(new Response<>("x", 7L, false, 9_000L)).orElseThrow(),
+        assertThat(ReadMode.DEFAULT.tooStale(new Answer<>("x", 7L, 4_000L)).isPresent(), is(false));
+        assertThat(ReadMode.DEFAULT.tooStale(new Answer<>("x", 7L, 9_000L)).orElseThrow(),
                    containsString("9000 ms ago (max-stale 5000 ms)"));
         ReadMode consistent = new ReadMode(ReadMode.Consistency.CONSISTENT, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ZERO);
-        assertThat("only stale reads have a bound", consistent.tooStale(new Response<>("x", 7L, false, 9_000L)).isPresent(), is(false));
+        assertThat("only stale reads have a bound", consistent.tooStale(new Answer<>("x", 7L, 9_000L)).isPresent(), is(false));
     }
 
     @Test
@@ -69,7 +71,7 @@ class ReadModeTest {
         agent.put("/v1/kv/burst", "0");
         AtomicInteger answers = new AtomicInteger();
         ReadMode reads = new ReadMode(ReadMode.Consistency.STALE, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(1));
-        try (BlockingQuery<?> query = BlockingQuery.start("burst", "key:read", reads, params -> client.getKVValue("burst", params),
+        try (BlockingQuery<?> query = BlockingQuery.start("burst", "key:read", reads, params -> client.kv("burst", params),
                                                           (value, moved, recovered) -> answers.incrementAndGet())) {
             Eventually.await(Duration.ofSeconds(5), () -> answers.get() == 1, "the first answer");
             for (int i = 1; i <= 20; i++) {
@@ -78,8 +80,7 @@ class ReadModeTest {
             Thread.sleep(1_500);
             assertThat("20 changes within the min-interval, fetched as one or two answers", answers.get(),
                        lessThanOrEqualTo(3));
-            assertThat(new String(java.util.Base64.getDecoder().decode(
-                    client.getKVValue("burst").getValue().getValue())), is("20"));
+            assertThat(client.text("burst").orElseThrow(), is("20"));
         }
     }
 

@@ -13,6 +13,9 @@ import java.util.logging.SimpleFormatter;
 import io.helidon.webserver.WebServer;
 import lab.consul.ConsulEndpoint;
 import lab.consul.discovery.HealthyInstances;
+import lab.consul.discovery.Registrar;
+import lab.consul.discovery.ServiceRegistration;
+import lab.consul.discovery.TtlStatus;
 import lab.testing.ConsulAgent;
 import lab.launcher.Eventually;
 import org.junit.jupiter.api.AfterAll;
@@ -56,7 +59,7 @@ class AclTest {
     @BeforeAll
     static void captureEveryLog() {
         CAPTURE.setLevel(Level.ALL);
-        for (String name : List.of("", "lab", "com.ecwid.consul", "org.apache.http")) {
+        for (String name : List.of("", "lab", "io.helidon")) {
             Logger.getLogger(name).setLevel(Level.ALL);
         }
         Logger.getLogger("").addHandler(CAPTURE);
@@ -65,7 +68,7 @@ class AclTest {
     @AfterAll
     static void restoreLogLevels() {
         Logger.getLogger("").removeHandler(CAPTURE);
-        for (String name : List.of("", "lab", "com.ecwid.consul", "org.apache.http")) {
+        for (String name : List.of("", "lab", "io.helidon")) {
             Logger.getLogger(name).setLevel(null);
         }
         Logger.getLogger("").setLevel(Level.INFO);
@@ -100,6 +103,21 @@ class AclTest {
                 IllegalStateException.class,
                 () -> LabBootstrap.builder().serviceName("acl-service").endpoint(noToken).failFast(true).build());
         assertThat(failure.getMessage(), containsString("403"));
+    }
+
+    @Test
+    void registersAgainWhenConsulForgotTheInstanceAlsoWithAclsOn() {
+        // With ACLs on, Consul 1.8 answers the heartbeat of a check it does not know "Unknown check", not
+        // "does not have associated TTL": both must lead to registering again.
+        ServiceRegistration registration = new ServiceRegistration("acl-forgotten", "acl-forgotten-1", "127.0.0.1", 9,
+                                                                   Duration.ofSeconds(1), Duration.ofMinutes(1),
+                                                                   java.util.Map.of(), List.of("lab"));
+        try (Registrar registrar = Registrar.create(agent.client(), registration, () -> TtlStatus.PASSING).start()) {
+            agent.put("/v1/agent/service/deregister/acl-forgotten-1", "");
+            Eventually.await(Duration.ofSeconds(5), () -> agent.get("/v1/health/service/acl-forgotten?passing")
+                    .contains("acl-forgotten-1"), "instance is back and passing");
+            assertThat(registrar.registrations(), is(2L));
+        }
     }
 
     @Test

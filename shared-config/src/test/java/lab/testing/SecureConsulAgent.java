@@ -250,7 +250,7 @@ public final class SecureConsulAgent implements AutoCloseable, BeforeAllCallback
                 throw new Eventually.GiveUp("consul exited:\n" + log());
             }
             try {
-                return client().getStatusLeader().getValue().isEmpty() ? null : Boolean.TRUE;
+                return client().leader().isEmpty() ? null : Boolean.TRUE;
             } catch (RuntimeException e) {
                 return null;
             }

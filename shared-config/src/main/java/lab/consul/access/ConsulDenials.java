@@ -3,7 +3,7 @@ package lab.consul.access;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
-import com.ecwid.consul.v1.OperationException;
+import lab.consul.ConsulException;
 
 /**
  * What Consul's ACLs refuse this process, for its log and its health: a 403 is not an outage to
@@ -33,12 +33,12 @@ public final class ConsulDenials {
      * @return whether it was a denial
      */
     public static boolean denied(Throwable error, String what, String right) {
-        if (!(error instanceof OperationException refused) || refused.getStatusCode() != 403) {
+        if (!(error instanceof ConsulException refused) || !refused.denied()) {
             return false;
         }
         if (CURRENT.put(what, right) == null) {
             LOGGER.log(System.Logger.Level.WARNING, "Consul denied " + what + ": this instance's token lacks " + right
-                    + " (403 " + String.valueOf(refused.getStatusContent()).strip() + "); retrying with back-off");
+                    + " (403 " + refused.body() + "); retrying with back-off");
         }
         return true;
     }
@@ -70,6 +70,6 @@ public final class ConsulDenials {
      * @return true for a denial
      */
     public static boolean isDenial(Throwable error) {
-        return error instanceof OperationException refused && refused.getStatusCode() == 403;
+        return error instanceof ConsulException refused && refused.denied();
     }
 }

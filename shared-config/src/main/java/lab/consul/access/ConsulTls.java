@@ -4,20 +4,20 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-import org.apache.http.conn.ssl.DefaultHostnameVerifier;
-import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import io.helidon.common.tls.Tls;
 
 /**
  * How the lab speaks TLS to its Consul agent, named as the {@code consul} CLI names it:
@@ -82,27 +82,20 @@ public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Option
     }
 
     /**
-     * What checks that the agent's certificate names the agent.
+     * TLS for a Helidon client: this context, and the check that the agent's certificate names the
+     * agent: the address's host (the JDK's endpoint identification), or {@code serverName} when set
+     * (the context's trust manager checks it), or nothing when {@code verify} is off.
      *
-     * @return verifier: none when {@code verify} is off; against {@code serverName} when set
+     * @return client TLS
+     * @throws IllegalArgumentException as {@link #sslContext()}
      */
-    public HostnameVerifier hostnameVerifier() {
-        if (!verify) {
-            return NoopHostnameVerifier.INSTANCE;
-        }
-        DefaultHostnameVerifier standard = new DefaultHostnameVerifier();
-        if (serverName.isEmpty()) {
-            return standard;
-        }
-        String name = serverName.get();
-        return (host, session) -> {
-            try {
-                standard.verify(name, (X509Certificate) session.getPeerCertificates()[0]);
-                return true;
-            } catch (javax.net.ssl.SSLException e) {
-                return false;
-            }
-        };
+    public Tls clientTls() {
+        return Tls.builder()
+                .sslContext(sslContext())
+                .endpointIdentificationAlgorithm(verify && serverName.isEmpty()
+                        ? Tls.ENDPOINT_IDENTIFICATION_HTTPS
+                        : Tls.ENDPOINT_IDENTIFICATION_NONE)
+                .build();
     }
 
     private javax.net.ssl.KeyManager[] keyManagers() throws GeneralSecurityException {
@@ -119,17 +112,28 @@ public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Option
         if (!verify) {
             return new TrustManager[] {new TrustingEveryone()};
         }
-        if (caCert.isEmpty()) {
+        if (caCert.isEmpty() && serverName.isEmpty()) {
             return null; // the JDK's own CAs
         }
-        KeyStore store = emptyStore();
-        List<X509Certificate> cas = Pem.certificates(caCert.get(), "CONSUL_CACERT");
-        for (int i = 0; i < cas.size(); i++) {
-            store.setCertificateEntry("ca-" + i, cas.get(i));
+        KeyStore store = null; // the JDK's own CAs
+        if (caCert.isPresent()) {
+            store = emptyStore();
+            List<X509Certificate> cas = Pem.certificates(caCert.get(), "CONSUL_CACERT");
+            for (int i = 0; i < cas.size(); i++) {
+                store.setCertificateEntry("ca-" + i, cas.get(i));
+            }
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
-        return factory.getTrustManagers();
+        if (serverName.isEmpty()) {
+            return factory.getTrustManagers();
+        }
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return new TrustManager[] {new NamedAgent(x509, serverName.get())};
+            }
+        }
+        throw new GeneralSecurityException("no X.509 trust manager");
     }
 
     private static KeyStore emptyStore() throws GeneralSecurityException {
@@ -148,6 +152,52 @@ public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Option
 
     private static Optional<String> value(Map<String, String> environment, String name) {
         return Optional.ofNullable(environment.get(name)).map(String::strip).filter(it -> !it.isEmpty());
+    }
+
+    /*
+     * CONSUL_TLS_SERVER_NAME: the agent's certificate must be signed by a trusted CA and carry that
+     * name (a DNS name, or a "*." one for its first label; or an IP address), whatever address the
+     * agent was reached at. The JDK cannot check a name other than the one it connected to.
+     */
+    private static final class NamedAgent implements X509TrustManager {
+
+        private final X509TrustManager trusted;
+        private final String name;
+
+        private NamedAgent(X509TrustManager trusted, String name) {
+            this.trusted = trusted;
+            this.name = name;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            trusted.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            trusted.checkServerTrusted(chain, authType);
+            Collection<List<?>> names = chain[0].getSubjectAlternativeNames();
+            if (names == null || names.stream().noneMatch(this::carries)) {
+                // worded as the JDK's own mismatch, which ConsulErrors explains
+                throw new CertificateException("No subject alternative DNS name matching " + name + " found");
+            }
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return trusted.getAcceptedIssuers();
+        }
+
+        // (type, value): 2 is a DNS name, 7 an IP address
+        private boolean carries(List<?> alternative) {
+            String value = String.valueOf(alternative.get(1));
+            if (alternative.get(0).equals(2) && value.startsWith("*.")) {
+                int dot = name.indexOf('.');
+                return dot > 0 && name.substring(dot).equalsIgnoreCase(value.substring(1));
+            }
+            return (alternative.get(0).equals(2) || alternative.get(0).equals(7)) && value.equalsIgnoreCase(name);
+        }
     }
 
     // CONSUL_HTTP_SSL_VERIFY=false, as the CLI's: any certificate is taken.

@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Function;
 
-import com.ecwid.consul.ConsulException;
-import com.ecwid.consul.v1.kv.model.GetValue;
 import io.helidon.common.media.type.MediaType;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
@@ -19,6 +17,7 @@ import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulErrors;
 import lab.consul.ConsulKey;
+import lab.consul.KvEntry;
 import lab.consul.access.ConsulDenials;
 import lab.json.Json;
 
@@ -77,29 +76,31 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
 
     @Override
     public Optional<ConfigParser.Content> load() throws ConfigException {
-        GetValue value;
+        Optional<KvEntry> value;
         // A read opens and closes its own connection: a config source has no end in Helidon's
         // lifecycle to close one at, and it reads only at start and after a change.
         try (ConsulConnection client = ConsulClients.create(target().endpoint())) {
-            value = client.getKVValue(target().key()).getValue();
-        } catch (ConsulException e) {
+            value = client.kv(target().key());
+        } catch (RuntimeException e) {
             ConsulDenials.denied(e, "reading " + target().key(), "key:read on \"" + target().key() + "\"");
             watcher().ifPresent(ConsulWatcher::readFailed);
             throw new ConfigException("Cannot read Consul key " + target() + ": " + ConsulErrors.describe(e), e);
         }
         ConsulDenials.allowed("reading " + target().key());
-        if (value == null || value.getDecodedValue() == null) {
+        if (value.flatMap(KvEntry::value).isEmpty()) {
             status = new Status(0, Optional.empty());
             return Optional.empty();
         }
-        String content = value.getDecodedValue();
+        String read = value.get().value().get();
+        long index = value.get().modifyIndex();
         // what the watch puts back if Consul loses the key: this read, newer than its last answer
-        watcher().ifPresent(watcher -> watcher.read(value.getDecodedValue()));
+        watcher().ifPresent(watcher -> watcher.read(read));
+        String content = read;
         Optional<String> problem = problem(content);
-        status = new Status(value.getModifyIndex(), problem);
+        status = new Status(index, problem);
         if (problem.isPresent()) {
             rejected.increment();
-            LOGGER.log(System.Logger.Level.WARNING, "Consul key " + target().key() + " at index " + value.getModifyIndex()
+            LOGGER.log(System.Logger.Level.WARNING, "Consul key " + target().key() + " at index " + index
                     + " is malformed (" + problem.get() + "); keeping the last good config");
             content = lastGood;
             if (content == null) {
@@ -111,7 +112,7 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
         return Optional.of(ConfigParser.Content.builder()
                                    .data(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)))
                                    .charset(StandardCharsets.UTF_8)
-                                   .stamp(value.getModifyIndex())
+                                   .stamp(index)
                                    .build());
     }
 

@@ -3,8 +3,6 @@ package lab.consul.config;
 import java.util.List;
 import java.util.Optional;
 
-import com.ecwid.consul.ConsulException;
-import com.ecwid.consul.v1.kv.model.GetValue;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 import io.helidon.config.spi.ConfigContent;
@@ -13,6 +11,7 @@ import io.helidon.config.spi.NodeConfigSource;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
+import lab.consul.KvEntry;
 
 /**
  * A Helidon config source made of every Consul KV key under a prefix: {@code config/logging/server/port}
@@ -39,26 +38,26 @@ public final class ConsulPrefixConfigSource extends ConsulKeySource implements N
 
     @Override
     public Optional<ConfigContent.NodeContent> load() throws ConfigException {
-        List<GetValue> values;
+        List<KvEntry> values;
         // a connection per read, as ConsulConfigSource does
         try (ConsulConnection client = ConsulClients.create(target().endpoint())) {
-            values = client.getKVValues(target().key()).getValue();
-        } catch (ConsulException e) {
+            values = client.kvTree(target().key());
+        } catch (RuntimeException e) {
             watcher().ifPresent(ConsulWatcher::readFailed);
             throw new ConfigException("Cannot read Consul prefix " + target() + ": " + e.getMessage(), e);
         }
-        if (values == null || values.isEmpty()) {
+        if (values.isEmpty()) {
             return Optional.empty();
         }
         ConfigNode.ObjectNode.Builder root = ConfigNode.ObjectNode.builder();
         long index = 0;
-        for (GetValue value : values) {
-            String name = value.getKey().substring(target().key().length());
+        for (KvEntry value : values) {
+            String name = value.key().substring(target().key().length());
             // Folders ("a/b/") have no value; nested keys become nested config nodes.
-            if (!name.isEmpty() && !name.endsWith("/") && value.getDecodedValue() != null) {
-                root.addValue(name.replace('/', '.'), value.getDecodedValue());
+            if (!name.isEmpty() && !name.endsWith("/") && value.value().isPresent()) {
+                root.addValue(name.replace('/', '.'), value.value().get());
             }
-            index = Math.max(index, value.getModifyIndex());
+            index = Math.max(index, value.modifyIndex());
         }
         return Optional.of(ConfigContent.NodeContent.builder().node(root.build()).stamp(index).build());
     }

@@ -3,19 +3,18 @@ package lab.consul.config;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
-import com.ecwid.consul.v1.ConsulClient;
-import com.ecwid.consul.v1.Response;
-import com.ecwid.consul.v1.kv.model.GetValue;
-import com.ecwid.consul.v1.kv.model.PutParams;
 import io.helidon.config.spi.ChangeEventType;
 import io.helidon.config.spi.ChangeWatcher;
+import lab.consul.Answer;
 import lab.consul.BlockingQuery;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulKey;
+import lab.consul.KvEntry;
 import lab.consul.ReadMode;
 import lab.consul.access.ConsulDenials;
 
@@ -72,10 +71,10 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
             throw new IllegalStateException("A ConsulWatcher watches one key; create another for " + target);
         }
         client = ConsulClients.forWatches(target.endpoint(), reads);
-        ConsulClient client = this.client;
+        ConsulConnection client = this.client;
         BlockingQuery.Question<Object> question = target.prefix()
-                ? params -> cast(client.getKVValues(target.key(), params))
-                : params -> cast(client.getKVValue(target.key(), params));
+                ? params -> cast(client.kvTree(target.key(), params))
+                : params -> cast(client.kv(target.key(), params));
         String right = "key:read on " + (target.prefix() ? "prefix " : "") + "\"" + target.key() + "\"";
         query = BlockingQuery.start("watch-" + target.key(), right, reads, question,
                                     (value, moved, recovered) -> answered(client, target, listener, value, moved));
@@ -90,30 +89,28 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
     }
 
     @SuppressWarnings("unchecked")
-    private static Response<Object> cast(Response<?> response) {
-        return (Response<Object>) response;
+    private static Answer<Object> cast(Answer<?> answer) {
+        return (Answer<Object>) answer;
     }
 
     // What counts as "the content" for change detection: a key's text, or a prefix's keys and texts.
     private static Object content(Object value) {
-        if (value instanceof GetValue single) {
-            return single.getDecodedValue();
+        if (value instanceof Optional<?> single) {
+            return single.flatMap(it -> ((KvEntry) it).value()).orElse(null);
         }
         if (value instanceof List<?> values && !values.isEmpty()) {
             Map<String, String> all = new TreeMap<>();
-            values.forEach(it -> all.put(((GetValue) it).getKey(), ((GetValue) it).getDecodedValue()));
+            values.forEach(it -> all.put(((KvEntry) it).key(), ((KvEntry) it).value().orElse(null)));
             return all;
         }
         return null;
     }
 
     // A restarted -dev agent forgot all KV: put back what this instance last saw, unless someone was faster.
-    private static void restore(ConsulClient client, ConsulKey target, String content) {
-        PutParams createOnly = new PutParams();
-        createOnly.setCas(0L);
+    private static void restore(ConsulConnection client, ConsulKey target, String content) {
         String restoring = "restoring " + target.key();
         try {
-            if (Boolean.TRUE.equals(client.setKVValue(target.key(), content, createOnly).getValue())) {
+            if (client.put(target.key(), content, 0)) {
                 LOGGER.log(System.Logger.Level.INFO, "Consul key " + target.key() + " was gone; restored the last known value");
             }
             ConsulDenials.allowed(restoring);
@@ -149,7 +146,7 @@ public final class ConsulWatcher implements ChangeWatcher<ConsulKey> {
         readFailed = true;
     }
 
-    private void answered(ConsulClient client, ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener,
+    private void answered(ConsulConnection client, ConsulKey target, Consumer<ChangeEvent<ConsulKey>> listener,
                           Object value, boolean moved) {
         Object content = content(value);
         if (content == null && last instanceof String lastContent && restoreWhenMissing && !target.prefix()) {

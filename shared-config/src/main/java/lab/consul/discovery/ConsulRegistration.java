@@ -4,10 +4,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
-import com.ecwid.consul.v1.ConsulClient;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
+import lab.consul.ConsulConnection;
 
 /**
  * Registration as part of the web server's life: the instance is registered, with the port the
@@ -17,12 +17,12 @@ import io.helidon.webserver.http.HttpRouting;
  */
 public final class ConsulRegistration implements HttpFeature {
 
-    private final ConsulClient client;
+    private final ConsulConnection client;
     private final IntFunction<ServiceRegistration> registration;
     private final Supplier<TtlStatus> health;
     private final AtomicReference<Registrar> registrar = new AtomicReference<>();
 
-    private ConsulRegistration(ConsulClient client, IntFunction<ServiceRegistration> registration,
+    private ConsulRegistration(ConsulConnection client, IntFunction<ServiceRegistration> registration,
                                Supplier<TtlStatus> health) {
         this.client = client;
         this.registration = registration;
@@ -37,7 +37,7 @@ public final class ConsulRegistration implements HttpFeature {
      * @param health       the instance's health, reported by every heartbeat
      * @return feature for the server's routing
      */
-    public static ConsulRegistration create(ConsulClient client, IntFunction<ServiceRegistration> registration,
+    public static ConsulRegistration create(ConsulConnection client, IntFunction<ServiceRegistration> registration,
                                             Supplier<TtlStatus> health) {
         return new ConsulRegistration(client, registration, health);
     }

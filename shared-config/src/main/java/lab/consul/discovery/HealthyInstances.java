@@ -9,13 +9,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.ecwid.consul.v1.health.HealthServicesRequest;
-import com.ecwid.consul.v1.health.model.HealthService;
+import io.helidon.json.JsonObject;
 import lab.consul.BlockingQuery;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
-import lab.consul.ReadMode;
 import lab.consul.ConsulEndpoint;
+import lab.consul.Query;
+import lab.consul.ReadMode;
+import lab.json.Json;
 
 /**
  * The passing instances of one service, kept in memory and refreshed by a blocking query on
@@ -40,7 +41,7 @@ public final class HealthyInstances implements AutoCloseable {
     private final AtomicReference<List<Instance>> snapshot = new AtomicReference<>(List.of());
     private final CountDownLatch firstRead = new CountDownLatch(1);
     private final ConsulConnection client;
-    private final BlockingQuery<List<HealthService>> watch;
+    private final BlockingQuery<List<JsonObject>> watch;
     // Only the watch's thread touches these.
     private boolean recovering;
     private long recoveringUntil;
@@ -50,13 +51,9 @@ public final class HealthyInstances implements AutoCloseable {
         this.client = client;
         this.serviceName = serviceName;
         this.recoveryGrace = recoveryGrace;
-        HealthServicesRequest.Builder passing = HealthServicesRequest.newBuilder().setPassing(true);
-        // Consul filters on its side: a watcher of one shard gets (and is woken by) that shard only.
-        subset.tag().ifPresent(passing::setTag);
         this.watch = BlockingQuery.start("health-" + serviceName + (subset.equals(Subset.ALL) ? "" : " (" + subset + ")"),
                                          "service:read on \"" + serviceName + "\" and node:read", reads,
-                                         query -> client.healthServices(serviceName, passing.setQueryParams(query).build(),
-                                                                        reads.agentCache(), subset.filter()),
+                                         query -> client.health(serviceName, passing(query, reads, subset)),
                                          this::answered);
     }
 
@@ -174,7 +171,22 @@ public final class HealthyInstances implements AutoCloseable {
         client.close();
     }
 
-    private void answered(List<HealthService> passing, boolean moved, boolean recovered) {
+    // Consul filters on its side: a watcher of one shard gets (and is woken by) that shard only.
+    static Query passing(Query query, ReadMode reads, Subset subset) {
+        Query passing = query.with("passing");
+        if (reads.agentCache()) {
+            passing = passing.with("cached");
+        }
+        if (subset.tag().isPresent()) {
+            passing = passing.with("tag", subset.tag().get());
+        }
+        if (subset.filter().isPresent()) {
+            passing = passing.with("filter", subset.filter().get());
+        }
+        return passing;
+    }
+
+    private void answered(List<JsonObject> passing, boolean moved, boolean recovered) {
         if (recovered) {
             // A new agent, or the same one after an outage: it may not know the instances yet.
             recovering = true;
@@ -193,11 +205,12 @@ public final class HealthyInstances implements AutoCloseable {
         firstRead.countDown();
     }
 
-    private static Instance instance(HealthService entry) {
-        HealthService.Service service = entry.getService();
-        String address = service.getAddress() == null || service.getAddress().isBlank()
-                ? entry.getNode().getAddress()
-                : service.getAddress();
-        return new Instance(service.getId(), address, service.getPort());
+    // An instance registered without an address is reached at its node's.
+    private static Instance instance(JsonObject entry) {
+        JsonObject service = entry.objectValue("Service", JsonObject.empty());
+        String address = Json.text(service, "Address").filter(it -> !it.isBlank())
+                .or(() -> Json.text(entry.objectValue("Node", JsonObject.empty()), "Address"))
+                .orElse("");
+        return new Instance(Json.text(service, "ID").orElse(""), address, service.intValue("Port", 0));
     }
 }

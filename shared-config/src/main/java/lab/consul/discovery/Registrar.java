@@ -1,15 +1,20 @@
 package lab.consul.discovery;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import com.ecwid.consul.v1.ConsulClient;
-import com.ecwid.consul.v1.OperationException;
-import com.ecwid.consul.v1.agent.model.NewService;
+import io.helidon.json.JsonObject;
+import io.helidon.json.JsonString;
+import io.helidon.json.JsonValue;
+import lab.consul.ConsulConnection;
 import lab.consul.ConsulErrors;
+import lab.consul.ConsulException;
 import lab.consul.access.ConsulDenials;
 
 /**
@@ -20,7 +25,7 @@ public final class Registrar implements AutoCloseable {
 
     private static final System.Logger LOGGER = System.getLogger(Registrar.class.getName());
 
-    private final ConsulClient client;
+    private final ConsulConnection client;
     private final ServiceRegistration registration;
     private final Supplier<TtlStatus> health;
     private final ScheduledExecutorService heartbeat;
@@ -29,7 +34,7 @@ public final class Registrar implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder registrations = new java.util.concurrent.atomic.LongAdder();
 
-    private Registrar(ConsulClient client, ServiceRegistration registration, Supplier<TtlStatus> health) {
+    private Registrar(ConsulConnection client, ServiceRegistration registration, Supplier<TtlStatus> health) {
         this.client = client;
         this.registration = registration;
         this.health = health;
@@ -45,7 +50,7 @@ public final class Registrar implements AutoCloseable {
      * @param health       the instance's own health, reported by every heartbeat
      * @return registrar, not yet registered
      */
-    public static Registrar create(ConsulClient client, ServiceRegistration registration, Supplier<TtlStatus> health) {
+    public static Registrar create(ConsulConnection client, ServiceRegistration registration, Supplier<TtlStatus> health) {
         return new Registrar(client, registration, health);
     }
 
@@ -84,7 +89,7 @@ public final class Registrar implements AutoCloseable {
         heartbeat.shutdownNow();
         try {
             heartbeat.awaitTermination(2, TimeUnit.SECONDS);
-            client.agentServiceDeregister(registration.id());
+            client.deregister(registration.id());
             LOGGER.log(System.Logger.Level.INFO, "Deregistered " + registration.id());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,19 +101,20 @@ public final class Registrar implements AutoCloseable {
     }
 
     private void register() {
-        NewService.Check check = new NewService.Check();
-        check.setTtl(seconds(registration.ttl()));
-        check.setStatus("passing");
-        check.setDeregisterCriticalServiceAfter(seconds(registration.deregisterAfter()));
-        NewService service = new NewService();
-        service.setId(registration.id());
-        service.setName(registration.name());
-        service.setAddress(registration.address());
-        service.setPort(registration.port());
-        service.setTags(registration.tags());
-        service.setMeta(registration.meta());
-        service.setCheck(check);
-        client.agentServiceRegister(service);
+        Map<String, JsonValue> meta = new LinkedHashMap<>();
+        registration.meta().forEach((key, value) -> meta.put(key, JsonString.create(value)));
+        client.register(JsonObject.builder()
+                                .set("ID", registration.id())
+                                .set("Name", registration.name())
+                                .set("Address", registration.address())
+                                .set("Port", registration.port())
+                                .setStrings("Tags", registration.tags())
+                                .set("Meta", JsonObject.create(meta))
+                                .set("Check", check -> check
+                                        .set("TTL", seconds(registration.ttl()))
+                                        .set("Status", "passing")
+                                        .set("DeregisterCriticalServiceAfter", seconds(registration.deregisterAfter())))
+                                .build());
         registrations.increment();
         // Registering an id Consul still knows keeps its old status: report the real one at once.
         report(health.get());
@@ -152,7 +158,7 @@ public final class Registrar implements AutoCloseable {
                 failing = false;
             }
             ConsulDenials.allowed(what());
-        } catch (OperationException e) {
+        } catch (ConsulException e) {
             if (forgotten(e)) {
                 LOGGER.log(System.Logger.Level.INFO, "Consul no longer knows " + registration.id() + "; registering again");
                 reRegister();
@@ -173,12 +179,7 @@ public final class Registrar implements AutoCloseable {
     }
 
     private void report(TtlStatus status) {
-        switch (status.state()) {
-        case PASSING -> client.agentCheckPass(registration.checkId(), status.note());
-        case WARNING -> client.agentCheckWarn(registration.checkId(), status.note());
-        case CRITICAL -> client.agentCheckFail(registration.checkId(), status.note());
-        default -> throw new IllegalStateException("Unknown state " + status.state());
-        }
+        client.updateTtl(registration.checkId(), status.state().name().toLowerCase(Locale.ROOT), status.note());
     }
 
     // One line per failure spell; a denial says which right the token lacks.
@@ -200,10 +201,11 @@ public final class Registrar implements AutoCloseable {
         return "service:write on \"" + registration.name() + "\"";
     }
 
-    // Consul 1.8 answers a heartbeat for a check it does not know with 500 "does not have associated TTL".
-    private static boolean forgotten(OperationException e) {
-        return e.getStatusCode() == 404
-                || (e.getStatusCode() == 500 && String.valueOf(e.getStatusContent()).contains("does not have associated TTL"));
+    // Consul 1.8 answers a heartbeat for a check it does not know with a 500: "does not have associated TTL",
+    // or "Unknown check" when ACLs are on (it looks the check up to vet the token first).
+    private static boolean forgotten(ConsulException e) {
+        return e.status() == 404
+                || (e.status() == 500 && (e.body().contains("does not have associated TTL") || e.body().contains("Unknown check")));
     }
 
     private static String seconds(Duration duration) {

@@ -14,7 +14,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import com.ecwid.consul.v1.OperationException;
+import lab.consul.ConsulException;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulEndpoint;
@@ -47,15 +47,15 @@ class ConsulTlsTest {
         ConsulEndpoint endpoint = agent.endpoint(Map.of("CONSUL_HTTP_TOKEN", agent.masterToken()));
         assertThat(endpoint.uri().getScheme(), is("https"));
         try (ConsulConnection client = ConsulClients.create(endpoint)) {
-            client.setKVValue("tls-check", "over TLS");
-            assertThat(client.getKVValue("tls-check").getValue().getDecodedValue(), is("over TLS"));
+            client.put("tls-check", "over TLS");
+            assertThat(client.text("tls-check").orElseThrow(), is("over TLS"));
         }
         // A bare host:port with CONSUL_HTTP_SSL=true, and the name the agent's certificate carries.
         String hostPort = endpoint.uri().getHost() + ":" + endpoint.uri().getPort();
         try (ConsulConnection client = ConsulClients.create(agent.endpoint(Map.of(
                 "CONSUL_HTTP_ADDR", hostPort, "CONSUL_HTTP_SSL", "true", "CONSUL_TLS_SERVER_NAME", "server.dc1.consul",
                 "CONSUL_HTTP_TOKEN", agent.masterToken())))) {
-            assertThat(client.getKVValue("tls-check").getValue().getDecodedValue(), is("over TLS"));
+            assertThat(client.text("tls-check").orElseThrow(), is("over TLS"));
         }
     }
 
@@ -68,7 +68,7 @@ class ConsulTlsTest {
                 + "\n-----END PRIVATE KEY-----\n");
         try (ConsulConnection client = ConsulClients.create(agent.endpoint(Map.of(
                 "CONSUL_CLIENT_KEY", pkcs8.toString(), "CONSUL_HTTP_TOKEN", agent.masterToken())))) {
-            assertThat(client.getStatusLeader().getValue().isEmpty(), is(false));
+            assertThat(client.leader().isEmpty(), is(false));
         }
     }
 
@@ -81,7 +81,7 @@ class ConsulTlsTest {
         // CONSUL_HTTP_SSL_VERIFY=false takes any certificate, as the CLI does
         try (ConsulConnection client = ConsulClients.create(agent.endpoint(Map.of(
                 "CONSUL_CACERT", agent.file("other-ca").toString(), "CONSUL_HTTP_SSL_VERIFY", "false")))) {
-            assertThat(client.getStatusLeader().getValue().isEmpty(), is(false));
+            assertThat(client.leader().isEmpty(), is(false));
         }
     }
 
@@ -133,7 +133,7 @@ class ConsulTlsTest {
     @Test
     void aRotatedTokenFileIsUsedFromTheNextRequestOnWithoutARestart() throws Exception {
         agent.cli("acl", "policy", "create", "-name", "reads-rotation", "-rules", "key \"rotation\" { policy = \"read\" }");
-        agent.client().setKVValue("rotation", "readable");
+        agent.client().put("rotation", "readable");
         String[] first = token("reads-rotation");
         String[] second = token("reads-rotation");
         Path file = Files.createTempFile("consul", ".token");
@@ -143,15 +143,15 @@ class ConsulTlsTest {
                                                         "CONSUL_HTTP_TOKEN", "not-this-one"));
         assertThat(endpoint.toString(), not(containsString(first[1])));
         try (ConsulConnection client = ConsulClients.create(endpoint)) {
-            assertThat(client.getKVValue("rotation").getValue().getDecodedValue(), is("readable"));
+            assertThat(client.text("rotation").orElseThrow(), is("readable"));
             agent.cli("acl", "token", "delete", "-id", first[0]);
-            OperationException denied = assertThrows(OperationException.class, () -> client.getKVValue("rotation"));
-            assertThat(denied.getStatusCode(), is(403));
+            ConsulException denied = assertThrows(ConsulException.class, () -> client.kv("rotation"));
+            assertThat(denied.status(), is(403));
 
             Path next = Files.createTempFile(file.getParent(), "consul", ".next");
             Files.writeString(next, second[1]);
             Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            assertThat("the same client, the new token", client.getKVValue("rotation").getValue().getDecodedValue(),
+            assertThat("the same client, the new token", client.text("rotation").orElseThrow(),
                        is("readable"));
         }
     }
@@ -172,7 +172,7 @@ class ConsulTlsTest {
         all.put("CONSUL_HTTP_TOKEN", agent.masterToken());
         ConsulEndpoint endpoint = agent.endpoint(all);
         try (ConsulConnection client = ConsulClients.create(endpoint)) {
-            RuntimeException failed = assertThrows(RuntimeException.class, () -> client.getKVValue("tls-check"));
+            RuntimeException failed = assertThrows(RuntimeException.class, () -> client.kv("tls-check"));
             return ConsulErrors.describe(failed, endpoint);
         }
     }

@@ -4,17 +4,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.ecwid.consul.v1.ConsistencyMode;
-import com.ecwid.consul.v1.OperationException;
-import com.ecwid.consul.v1.QueryParams;
-import com.ecwid.consul.v1.agent.model.NewService;
-import com.ecwid.consul.v1.health.HealthServicesRequest;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.json.JsonObject;
+import lab.consul.ConsulException;
+import lab.consul.Query;
 import lab.consul.ReadMode;
 import lab.launcher.Eventually;
 import lab.testing.ConsulAgent;
@@ -43,7 +40,7 @@ class HealthyInstancesTest {
         Registrar b = register("pool", 8002);
         try (HealthyInstances instances = HealthyInstances.create(agent.endpoint(), "pool")) {
             Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 2, "both instances seen");
-            agent.client().agentCheckFail(b.registration().checkId(), "down");
+            agent.client().updateTtl(b.registration().checkId(), "critical", "down");
             Eventually.await(Duration.ofSeconds(2), () -> instances.all().size() == 1, "critical instance dropped");
             assertThat(instances.all().getFirst().port(), is(8001));
             assertThat(instances.pick(Set.of(a.registration().id())).isEmpty(), is(true));
@@ -93,13 +90,13 @@ class HealthyInstancesTest {
     @Test
     void asksForTheAgentCache() {
         // The agent refuses ?cached with ?consistent: a real answer to "is cached sent at all".
-        HealthServicesRequest consistent = HealthServicesRequest.newBuilder().setPassing(true)
-                .setQueryParams(QueryParams.Builder.builder().setConsistencyMode(ConsistencyMode.CONSISTENT).build())
-                .build();
-        OperationException refused = assertThrows(OperationException.class,
-                () -> agent.client().healthServices("consul", consistent, true, Optional.empty()));
-        assertThat(refused.getStatusCode(), is(400));
-        assertThat(agent.client().healthServices("consul", consistent, false, Optional.empty()).getValue().size(), is(1));
+        Query consistent = Query.NONE.with("consistent");
+        ConsulException refused = assertThrows(ConsulException.class, () -> agent.client().health(
+                "consul", HealthyInstances.passing(consistent, ReadMode.DEFAULT, Subset.ALL)));
+        assertThat(refused.status(), is(400));
+        ReadMode stale = new ReadMode(ReadMode.Consistency.STALE, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ZERO);
+        assertThat(agent.client().health("consul", HealthyInstances.passing(consistent, stale, Subset.ALL)).value().size(),
+                   is(1));
     }
 
     @Test
@@ -214,7 +211,7 @@ class HealthyInstancesTest {
             registerWithoutHeartbeat("restart", 8402);
             Eventually.await(Duration.ofSeconds(5), () -> instances.all().size() == 1 && instances.all().getFirst().port() == 8402,
                              "the instance registered with the new agent");
-            agent.client().agentServiceDeregister("restart-8402");
+            agent.client().deregister("restart-8402");
             Eventually.await(Duration.ofSeconds(5), () -> instances.all().isEmpty(), "a real deregistration empties it");
         }
     }
@@ -229,16 +226,13 @@ class HealthyInstancesTest {
     }
 
     private static void registerWithoutHeartbeat(String name, int port) {
-        NewService.Check check = new NewService.Check();
-        check.setTtl("60s");
-        check.setStatus("passing");
-        NewService service = new NewService();
-        service.setId(name + "-" + port);
-        service.setName(name);
-        service.setAddress("127.0.0.1");
-        service.setPort(port);
-        service.setCheck(check);
-        agent.client().agentServiceRegister(service);
+        agent.client().register(JsonObject.builder()
+                                        .set("ID", name + "-" + port)
+                                        .set("Name", name)
+                                        .set("Address", "127.0.0.1")
+                                        .set("Port", port)
+                                        .set("Check", check -> check.set("TTL", "60s").set("Status", "passing"))
+                                        .build());
     }
 
     private static Registrar register(String name, int port, String... tags) {
