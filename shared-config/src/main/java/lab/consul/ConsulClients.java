@@ -52,10 +52,13 @@ public final class ConsulClients {
     }
 
     private static ConsulConnection create(ConsulEndpoint endpoint, Duration readTimeout, int retries) {
-        // No proxy (the agent is local to the instance); no services found on the class path (a tracing
-        // service would trace every heartbeat); a connection cache of its own, which close() empties.
+        // No redirect followed: Helidon's client would turn a PUT into a GET (a registration that "worked") or
+        // resend it with the token to wherever it points; a 3xx is an error, as it was with ecwid. No proxy (the
+        // agent is local to the instance); no services found on the class path (a tracing service would trace
+        // every heartbeat); a connection cache of its own, which close() empties.
         Http1Client http = Http1Client.builder()
                 .baseUri(endpoint.uri())
+                .followRedirects(false)
                 .tls(endpoint.tls().map(ConsulTls::clientTls).orElse(PLAIN))
                 .connectTimeout(Duration.ofSeconds(2))
                 .readTimeout(readTimeout)

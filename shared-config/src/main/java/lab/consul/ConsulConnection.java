@@ -1,15 +1,23 @@
 package lab.consul;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 import javax.net.ssl.SSLException;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -35,6 +43,7 @@ public final class ConsulConnection implements AutoCloseable {
     private static final HeaderName TOKEN = HeaderNames.create("X-Consul-Token");
     private static final HeaderName INDEX = HeaderNames.create("X-Consul-Index");
     private static final HeaderName LAST_CONTACT = HeaderNames.create("X-Consul-LastContact");
+    private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_.:\\-]+");
 
     private final Http1Client http;
     private final ConsulToken token;
@@ -136,7 +145,7 @@ public final class ConsulConnection implements AutoCloseable {
      * @param serviceId its id
      */
     public void deregister(String serviceId) {
-        send(Method.PUT, "/v1/agent/service/deregister/" + serviceId, Query.NONE, null);
+        send(Method.PUT, "/v1/agent/service/deregister/" + segment(serviceId), Query.NONE, null);
     }
 
     /**
@@ -148,7 +157,7 @@ public final class ConsulConnection implements AutoCloseable {
      */
     public void updateTtl(String checkId, String status, String output) {
         JsonObject update = JsonObject.builder().set("Status", status).set("Output", output).build();
-        send(Method.PUT, "/v1/agent/check/update/" + checkId, Query.NONE, Json.bytes(update));
+        send(Method.PUT, "/v1/agent/check/update/" + segment(checkId), Query.NONE, Json.bytes(update));
     }
 
     /**
@@ -159,7 +168,7 @@ public final class ConsulConnection implements AutoCloseable {
      * @return Consul's entries ({@code Node}, {@code Service}, {@code Checks}) and the index to ask again with
      */
     public Answer<List<JsonObject>> health(String service, Query query) {
-        return read("/v1/health/service/" + service, query,
+        return read("/v1/health/service/" + segment(service), query,
                     body -> Json.array(body).values().stream().map(JsonValue::asObject).toList(), List.of());
     }
 
@@ -193,33 +202,55 @@ public final class ConsulConnection implements AutoCloseable {
         return new Answer<>(reply.status() == 404 ? missing : parse.apply(reply.body()), reply.index(), reply.lastContact());
     }
 
+    // Names that go into the URL's path as they are (KV keys are checked by ConsulKey).
+    private static String segment(String name) {
+        if (!SAFE_SEGMENT.matcher(name).matches()) {
+            throw new IllegalArgumentException("Consul service and check ids must be letters, digits, '_', '.', '-', ':': "
+                                                       + name);
+        }
+        return name;
+    }
+
     /*
-     * Quick calls are tried once more when a connection broke: a pooled one may have just gone stale
-     * (helidon-io/helidon#10861). Every call the lab makes can be sent twice (registrations and check
-     * updates are idempotent, a check-and-set write fails the second time). A blocking query is not
-     * retried here: BlockingQuery resets its index and backs off instead.
+     * Quick calls are tried once more when a pooled connection turned out stale (helidon-io/helidon#10861,
+     * or closed by the agent while idle). The request may have reached Consul: registrations and check
+     * updates are idempotent, but a check-and-set write that went through and is sent again answers false,
+     * as if another writer had won (KvDocument then reads its own change back and reports nothing written;
+     * Apache HttpClient's retry did the same). A blocking query is not retried here: BlockingQuery resets
+     * its index and backs off instead.
      */
     private Reply send(Method method, String path, Query query, byte[] body) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return sendOnce(method, path, query, body);
             } catch (RuntimeException e) {
-                if (attempt >= retries || !brokenConnection(e)) {
+                if (attempt >= retries || !staleConnection(e)) {
                     throw e;
                 }
             }
         }
     }
 
-    // Not a broken connection: an answer, an agent that is not there, one that does not answer in time, TLS.
-    private static boolean brokenConnection(RuntimeException e) {
+    /**
+     * Whether a call failed the way a stale pooled connection fails: Helidon's watcher of idle connections
+     * (a {@code RuntimeException} around an {@code ExecutionException}), a connection the agent closed (an
+     * I/O error, data that ended early). Not a refused or unresolved address, a timeout, TLS, an answer, or
+     * an interrupted thread (a heartbeat being stopped).
+     */
+    static boolean staleConnection(RuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return false;
+        }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConsulException || cause instanceof ConnectException
-                    || cause instanceof SocketTimeoutException || cause instanceof SSLException) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException
+                    || cause instanceof SocketTimeoutException || cause instanceof SSLException
+                    || cause instanceof InterruptedException) {
                 return false;
             }
         }
-        return true;
+        return e instanceof UncheckedIOException
+                || e instanceof DataReader.InsufficientDataAvailableException
+                || (e.getClass() == RuntimeException.class && e.getCause() instanceof ExecutionException);
     }
 
     private Reply sendOnce(Method method, String path, Query query, byte[] body) {
@@ -227,9 +258,18 @@ public final class ConsulConnection implements AutoCloseable {
         // a flag goes as "name=", which Consul takes as the flag (a name without a value is not sent at all)
         query.params().forEach(request::queryParam);
         token.current().ifPresent(value -> request.header(TOKEN, value));
+        if (method == Method.GET) {
+            // A service's health is ~2.5 KB of JSON per instance, a tenth of it gzipped: what Consul sends every
+            // watcher at every change (docs/scale.md). Helidon's client hands over the gzipped bytes as they came.
+            request.header(HeaderNames.ACCEPT_ENCODING, "gzip");
+        }
         try (HttpClientResponse response = body == null ? request.request() : request.submit(body)) {
             int status = response.status().code();
             byte[] content = response.entity().hasEntity() ? response.as(byte[].class) : new byte[0];
+            if (response.headers().first(HeaderNames.CONTENT_ENCODING).filter("gzip"::equalsIgnoreCase).isPresent()) {
+                content = gunzip(content);
+            }
+            // a GET's 404 is read()'s answer (no such key or service); leader() asks for what always exists
             if (status / 100 != 2 && !(status == 404 && method == Method.GET)) {
                 throw new ConsulException(status, new String(content, StandardCharsets.UTF_8));
             }
@@ -237,8 +277,21 @@ public final class ConsulConnection implements AutoCloseable {
         }
     }
 
+    private static byte[] gunzip(byte[] gzipped) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Consul's gzipped answer does not unzip", e);
+        }
+    }
+
+    // Consul's numeric headers; one that is not a number is taken as missing.
     private static long header(HttpClientResponse response, HeaderName name) {
-        return response.headers().first(name).map(Long::parseLong).orElse(0L);
+        try {
+            return response.headers().first(name).map(Long::parseLong).orElse(0L);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static List<KvEntry> entries(byte[] body) {

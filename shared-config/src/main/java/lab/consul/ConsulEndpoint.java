@@ -137,7 +137,9 @@ public record ConsulEndpoint(URI uri, ConsulToken token, Optional<ConsulTls> tls
     private static URI uri(String address) {
         String trimmed = address.strip();
         URI uri = URI.create(trimmed.contains("://") ? trimmed : "http://" + trimmed);
-        if (uri.getHost() == null || uri.getPort() < 0 || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+        if (uri.getHost() == null || uri.getPort() < 0 || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null) {
             throw new IllegalArgumentException("Consul address must be host:port, http://host:port or https://host:port, got: "
                                                        + address);
         }

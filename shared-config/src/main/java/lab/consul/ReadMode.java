@@ -73,7 +73,7 @@ public record ReadMode(Consistency consistency, Duration maxStale, Duration wait
     public Query params(long index) {
         long waitSeconds = waitTime.toSeconds() + ThreadLocalRandom.current().nextLong(waitTime.toSeconds() / 16 + 1);
         Query query = Query.NONE.with("index", index).with("wait", waitSeconds + "s");
-        return consistency.flag.map(query::with).orElse(query);
+        return consistency.flag == null ? query : query.with(consistency.flag);
     }
 
     /**
@@ -134,15 +134,15 @@ public record ReadMode(Consistency consistency, Duration maxStale, Duration wait
         /** The leader, after checking with a quorum that it still is. */
         CONSISTENT("consistent");
 
-        // the query's flag for this mode
-        private final Optional<String> flag;
+        // the query's flag for this mode; none for DEFAULT
+        private final String flag;
 
         Consistency(String flag) {
-            this.flag = Optional.ofNullable(flag);
+            this.flag = flag;
         }
 
         private boolean stale() {
-            return flag.filter("stale"::equals).isPresent();
+            return "stale".equals(flag);
         }
     }
 }

@@ -1,10 +1,22 @@
 package lab.consul;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
+import javax.net.ssl.SSLHandshakeException;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.json.JsonObject;
+import io.helidon.webserver.WebServer;
+import lab.json.Json;
 import lab.testing.ConsulAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,12 +53,16 @@ class ConsulConnectionTest {
         assertThat("at the index it was read at", client.put("kv-test/a", "second", a.modifyIndex()), is(true));
         assertThat("at an index another write moved on", client.put("kv-test/a", "third", a.modifyIndex()), is(false));
         assertThat(client.text("kv-test/a"), is(Optional.of("second")));
+        // an answer big enough for Consul to gzip it
+        String big = "0123456789abcdef".repeat(4096);
+        client.put("kv-test/big", big);
+        assertThat(client.text("kv-test/big"), is(Optional.of(big)));
 
         agent.put("/v1/kv/kv-test/folder/", "");
         client.put("kv-test/b", "");
         List<KvEntry> tree = client.kvTree("kv-test/");
-        assertThat(tree.stream().map(KvEntry::key).toList(), is(List.of("kv-test/a", "kv-test/b", "kv-test/folder/")));
-        assertThat("a folder has no value", tree.get(2).value(), is(Optional.empty()));
+        assertThat(tree.stream().map(KvEntry::key).toList(), is(List.of("kv-test/a", "kv-test/b", "kv-test/big", "kv-test/folder/")));
+        assertThat("a folder has no value", tree.get(3).value(), is(Optional.empty()));
         assertThat(client.kvTree("kv-test/none/"), empty());
     }
 
@@ -94,11 +110,75 @@ class ConsulConnectionTest {
     }
 
     @Test
+    void tagsAndFiltersAreEncoded() {
+        ConsulConnection client = agent.client();
+        String tag = "zone+a&b=c%d é";
+        client.register(JsonObject.builder()
+                                .set("ID", "encoded-1")
+                                .set("Name", "encoded")
+                                .set("Port", 8124)
+                                .setStrings("Tags", List.of(tag))
+                                .set("Meta", meta -> meta.set("shard", "1+2&3"))
+                                .build());
+        try {
+            assertThat(client.health("encoded", Query.NONE.with("tag", tag)).value().size(), is(1));
+            assertThat(client.health("encoded", Query.NONE.with("tag", "zone a&b=c%d é")).value(), empty());
+            assertThat(client.health("encoded", Query.NONE.with("filter", "Service.Meta.shard == \"1+2&3\"")).value().size(),
+                       is(1));
+        } finally {
+            client.deregister("encoded-1");
+        }
+        assertThrows(IllegalArgumentException.class, () -> client.deregister("../kv/lab_settings"));
+    }
+
+    @Test
+    void aRedirectIsAnErrorNeitherFollowedNorSentTheToken() {
+        // a real HTTP server in front of the agent that only redirects, as a misconfigured proxy would
+        WebServer proxy = WebServer.builder().port(0).host("127.0.0.1")
+                .routing(routing -> routing.any((request, response) -> response.status(Status.TEMPORARY_REDIRECT_307)
+                        .header(HeaderNames.LOCATION, "http://127.0.0.1:" + agent.httpPort() + request.path().rawPath())
+                        .send()))
+                .build().start();
+        try (ConsulConnection client = ConsulClients.create(
+                ConsulEndpoint.create("127.0.0.1:" + proxy.port(), Optional.of(TOKEN)))) {
+            ConsulException put = assertThrows(ConsulException.class, () -> client.put("redirected", "x"));
+            assertThat(put.status(), is(307));
+            assertThrows(ConsulException.class, () -> client.kv("redirected"));
+            assertThat(agent.client().kv("redirected"), is(Optional.empty()));
+        } finally {
+            proxy.stop();
+        }
+    }
+
+    @Test
+    void onlyAStaleConnectionIsTriedAgain() {
+        assertThat(ConsulConnection.staleConnection(new UncheckedIOException(new SocketException("Connection reset"))), is(true));
+        assertThat(ConsulConnection.staleConnection(new RuntimeException(new ExecutionException(new IOException("idle")))),
+                   is(true));
+        assertThat(ConsulConnection.staleConnection(new UncheckedIOException(new ConnectException("refused"))), is(false));
+        assertThat(ConsulConnection.staleConnection(new UncheckedIOException(new SocketTimeoutException("read"))), is(false));
+        assertThat(ConsulConnection.staleConnection(new UncheckedIOException(new SSLHandshakeException("PKIX"))), is(false));
+        assertThat(ConsulConnection.staleConnection(new ConsulException(500, "oops")), is(false));
+        assertThat(ConsulConnection.staleConnection(new IllegalStateException("Connection cache is closed")), is(false));
+        Thread.currentThread().interrupt();
+        try {
+            assertThat("a heartbeat being stopped", ConsulConnection.staleConnection(
+                    new UncheckedIOException(new SocketException("Closed by interrupt"))), is(false));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void theTokenTravelsInTheHeaderOnlyAndARefusalIsA403() {
-        try (ConsulConnection anonymous = ConsulClients.create(ConsulEndpoint.local(agent.httpPort()))) {
-            ConsulException denied = assertThrows(ConsulException.class, () -> anonymous.put("token-test", "x"));
+        // a real token without any right
+        String powerless = Json.text(Json.object(agent.put("/v1/acl/token", "{}")), "SecretID").orElseThrow();
+        ConsulEndpoint endpoint = ConsulEndpoint.local(agent.httpPort()).withToken(powerless);
+        try (ConsulConnection client = ConsulClients.create(endpoint)) {
+            ConsulException denied = assertThrows(ConsulException.class, () -> client.put("token-test", "x"));
             assertThat(denied.denied(), is(true));
-            assertThat(denied.getMessage(), not(containsString(TOKEN)));
+            assertThat(denied.getMessage(), not(containsString(powerless)));
+            assertThat(ConsulErrors.describe(denied, endpoint), not(containsString(powerless)));
         }
         assertThat(agent.client().put("token-test", "with the token"), is(true));
         // The -dev agent logs every request's URL (a token in a query shows as token=<hidden>).

@@ -266,7 +266,9 @@ public final class SecureConsulAgent implements AutoCloseable, BeforeAllCallback
         }
         String consul = ConsulDevAgent.binary().toString();
         run(directory, List.of(consul, "tls", "ca", "create"), Map.of());
-        run(directory, List.of(consul, "tls", "cert", "create", "-server", "-dc", "dc1"), Map.of());
+        // a wildcard name too, for CONSUL_TLS_SERVER_NAME's check of one (ConsulTlsTest)
+        run(directory, List.of(consul, "tls", "cert", "create", "-server", "-dc", "dc1",
+                               "-additional-dnsname=*.agents.lab.test"), Map.of());
         run(directory, List.of(consul, "tls", "cert", "create", "-client", "-dc", "dc1"), Map.of());
     }
 

@@ -62,14 +62,4 @@ public final class ConsulDenials {
     public static Map<String, String> current() {
         return Map.copyOf(CURRENT);
     }
-
-    /**
-     * Whether an error is Consul's 403.
-     *
-     * @param error the error
-     * @return true for a denial
-     */
-    public static boolean isDenial(Throwable error) {
-        return error instanceof ConsulException refused && refused.denied();
-    }
 }

@@ -1,5 +1,7 @@
 package lab.consul.access;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -64,14 +66,8 @@ public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Option
                              value(environment, "CONSUL_HTTP_SSL_VERIFY").map(it -> !it.equalsIgnoreCase("false")).orElse(true));
     }
 
-    /**
-     * A TLS context with these CAs and this client's certificate.
-     *
-     * @return context
-     * @throws IllegalArgumentException when a file is missing or not what its setting says (the
-     *                                  message names the setting and the file, never the content)
-     */
-    public SSLContext sslContext() {
+    // A TLS context with these CAs and this client's certificate.
+    private SSLContext sslContext() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(clientCert.isPresent() ? keyManagers() : null, trustManagers(), null);
@@ -87,7 +83,8 @@ public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Option
      * (the context's trust manager checks it), or nothing when {@code verify} is off.
      *
      * @return client TLS
-     * @throws IllegalArgumentException as {@link #sslContext()}
+     * @throws IllegalArgumentException when a file is missing or not what its setting says (the
+     *                                  message names the setting and the file, never the content)
      */
     public Tls clientTls() {
         return Tls.builder()
@@ -156,8 +153,9 @@ public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Option
 
     /*
      * CONSUL_TLS_SERVER_NAME: the agent's certificate must be signed by a trusted CA and carry that
-     * name (a DNS name, or a "*." one for its first label; or an IP address), whatever address the
-     * agent was reached at. The JDK cannot check a name other than the one it connected to.
+     * name among its subject alternative names (a DNS name, or a "*." one for its first label; an IP
+     * address for an IP), whatever address the agent was reached at: the JDK checks only the name it
+     * connected to. No fallback to the subject's CN: Go's TLS, the consul CLI's, has none either.
      */
     private static final class NamedAgent implements X509TrustManager {
 
@@ -180,7 +178,7 @@ public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Option
             Collection<List<?>> names = chain[0].getSubjectAlternativeNames();
             if (names == null || names.stream().noneMatch(this::carries)) {
                 // worded as the JDK's own mismatch, which ConsulErrors explains
-                throw new CertificateException("No subject alternative DNS name matching " + name + " found");
+                throw new CertificateException("No subject alternative names matching " + name + " found");
             }
         }
 
@@ -192,11 +190,30 @@ public record ConsulTls(Optional<Path> caCert, Optional<Path> clientCert, Option
         // (type, value): 2 is a DNS name, 7 an IP address
         private boolean carries(List<?> alternative) {
             String value = String.valueOf(alternative.get(1));
-            if (alternative.get(0).equals(2) && value.startsWith("*.")) {
+            if (ipLiteral(name)) {
+                return alternative.get(0).equals(7) && sameAddress(value, name);
+            }
+            if (!alternative.get(0).equals(2)) {
+                return false;
+            }
+            if (value.startsWith("*.")) {
                 int dot = name.indexOf('.');
                 return dot > 0 && name.substring(dot).equalsIgnoreCase(value.substring(1));
             }
-            return (alternative.get(0).equals(2) || alternative.get(0).equals(7)) && value.equalsIgnoreCase(name);
+            return value.equalsIgnoreCase(name);
+        }
+
+        private static boolean ipLiteral(String name) {
+            return name.contains(":") || name.matches("[0-9.]+");
+        }
+
+        // Literals only, so no name is looked up: ::1 and 0:0:0:0:0:0:0:1 are the same address.
+        private static boolean sameAddress(String one, String other) {
+            try {
+                return InetAddress.getByName(one).equals(InetAddress.getByName(other));
+            } catch (UnknownHostException e) {
+                return false;
+            }
         }
     }
 

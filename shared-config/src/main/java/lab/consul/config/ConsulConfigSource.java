@@ -87,15 +87,15 @@ public final class ConsulConfigSource extends ConsulKeySource implements Parsabl
             throw new ConfigException("Cannot read Consul key " + target() + ": " + ConsulErrors.describe(e), e);
         }
         ConsulDenials.allowed("reading " + target().key());
-        if (value.flatMap(KvEntry::value).isEmpty()) {
+        Optional<String> text = value.flatMap(KvEntry::value);
+        if (text.isEmpty()) {
             status = new Status(0, Optional.empty());
             return Optional.empty();
         }
-        String read = value.get().value().get();
+        String content = text.get();
         long index = value.get().modifyIndex();
         // what the watch puts back if Consul loses the key: this read, newer than its last answer
-        watcher().ifPresent(watcher -> watcher.read(read));
-        String content = read;
+        watcher().ifPresent(watcher -> watcher.read(text.get()));
         Optional<String> problem = problem(content);
         status = new Status(index, problem);
         if (problem.isPresent()) {

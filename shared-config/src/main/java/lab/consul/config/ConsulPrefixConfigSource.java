@@ -10,8 +10,10 @@ import io.helidon.config.spi.ConfigNode;
 import io.helidon.config.spi.NodeConfigSource;
 import lab.consul.ConsulClients;
 import lab.consul.ConsulConnection;
+import lab.consul.ConsulErrors;
 import lab.consul.ConsulKey;
 import lab.consul.KvEntry;
+import lab.consul.access.ConsulDenials;
 
 /**
  * A Helidon config source made of every Consul KV key under a prefix: {@code config/logging/server/port}
@@ -43,9 +45,12 @@ public final class ConsulPrefixConfigSource extends ConsulKeySource implements N
         try (ConsulConnection client = ConsulClients.create(target().endpoint())) {
             values = client.kvTree(target().key());
         } catch (RuntimeException e) {
+            ConsulDenials.denied(e, "reading " + target().key(), "key:read on prefix \"" + target().key() + "\"");
             watcher().ifPresent(ConsulWatcher::readFailed);
-            throw new ConfigException("Cannot read Consul prefix " + target() + ": " + e.getMessage(), e);
+            throw new ConfigException("Cannot read Consul prefix " + target() + ": "
+                                              + ConsulErrors.describe(e, target().endpoint()), e);
         }
+        ConsulDenials.allowed("reading " + target().key());
         if (values.isEmpty()) {
             return Optional.empty();
         }

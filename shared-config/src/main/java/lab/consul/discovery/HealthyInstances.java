@@ -206,7 +206,7 @@ public final class HealthyInstances implements AutoCloseable {
     }
 
     // An instance registered without an address is reached at its node's.
-    private static Instance instance(JsonObject entry) {
+    static Instance instance(JsonObject entry) {
         JsonObject service = entry.objectValue("Service", JsonObject.empty());
         String address = Json.text(service, "Address").filter(it -> !it.isBlank())
                 .or(() -> Json.text(entry.objectValue("Node", JsonObject.empty()), "Address"))

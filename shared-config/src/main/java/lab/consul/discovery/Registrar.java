@@ -2,7 +2,6 @@ package lab.consul.discovery;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -179,7 +178,7 @@ public final class Registrar implements AutoCloseable {
     }
 
     private void report(TtlStatus status) {
-        client.updateTtl(registration.checkId(), status.state().name().toLowerCase(Locale.ROOT), status.note());
+        client.updateTtl(registration.checkId(), status.state().consulName(), status.note());
     }
 
     // One line per failure spell; a denial says which right the token lacks.

@@ -34,10 +34,25 @@ public record TtlStatus(State state, String note) {
     /** Consul's three check states. */
     public enum State {
         /** passing */
-        PASSING,
+        PASSING("passing"),
         /** warning */
-        WARNING,
+        WARNING("warning"),
         /** critical */
-        CRITICAL
+        CRITICAL("critical");
+
+        private final String consulName;
+
+        State(String consulName) {
+            this.consulName = consulName;
+        }
+
+        /**
+         * The state as Consul's API names it.
+         *
+         * @return e.g. {@code passing}
+         */
+        public String consulName() {
+            return consulName;
+        }
     }
 }

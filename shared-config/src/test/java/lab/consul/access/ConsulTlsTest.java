@@ -60,6 +60,38 @@ class ConsulTlsTest {
     }
 
     @Test
+    void theServerNameMustBeOneTheAgentsCertificateCarries() {
+        // The agent's certificate: server.dc1.consul, localhost, *.agents.lab.test, 127.0.0.1.
+        for (String carried : List.of("server.dc1.consul", "LOCALHOST", "a.agents.lab.test", "127.0.0.1")) {
+            try (ConsulConnection client = ConsulClients.create(agent.endpoint(Map.of(
+                    "CONSUL_TLS_SERVER_NAME", carried, "CONSUL_HTTP_TOKEN", agent.masterToken())))) {
+                assertThat(carried, client.leader().isEmpty(), is(false));
+            }
+        }
+        for (String other : List.of("consul.example.org", "a.b.agents.lab.test", "agents.lab.test", "127.0.0.2", "::1")) {
+            assertThat(other, failure(Map.of("CONSUL_TLS_SERVER_NAME", other)),
+                       containsString("set CONSUL_TLS_SERVER_NAME to a name it carries"));
+        }
+        // CONSUL_HTTP_SSL_VERIFY=false checks no name either
+        try (ConsulConnection client = ConsulClients.create(agent.endpoint(Map.of(
+                "CONSUL_TLS_SERVER_NAME", "consul.example.org", "CONSUL_HTTP_SSL_VERIFY", "false",
+                "CONSUL_HTTP_TOKEN", agent.masterToken())))) {
+            assertThat(client.leader().isEmpty(), is(false));
+        }
+    }
+
+    @Test
+    void theJdkChecksTheAddresssHostUnlessTheServerNameIsSetOrNothingIsVerified() {
+        // The agent's certificate carries every address the tests reach it by, so this is checked on the settings.
+        Map<String, String> none = Map.of();
+        assertThat(ConsulTls.create(none).clientTls().prototype().endpointIdentificationAlgorithm(), is("HTTPS"));
+        assertThat(ConsulTls.create(Map.of("CONSUL_TLS_SERVER_NAME", "server.dc1.consul")).clientTls().prototype()
+                           .endpointIdentificationAlgorithm(), is("NONE"));
+        assertThat(ConsulTls.create(Map.of("CONSUL_HTTP_SSL_VERIFY", "false")).clientTls().prototype()
+                           .endpointIdentificationAlgorithm(), is("NONE"));
+    }
+
+    @Test
     void aKeyInPkcs8FormWorksToo(@TempDir Path dir) throws Exception {
         // consul writes SEC 1 keys ("EC PRIVATE KEY"); other tools write PKCS#8 ("PRIVATE KEY").
         PrivateKey key = Pem.privateKey(agent.file("client-key"), "CONSUL_CLIENT_KEY");

@@ -13,6 +13,7 @@ import io.helidon.json.JsonObject;
 import lab.consul.ConsulException;
 import lab.consul.Query;
 import lab.consul.ReadMode;
+import lab.json.Json;
 import lab.launcher.Eventually;
 import lab.testing.ConsulAgent;
 import org.junit.jupiter.api.Test;
@@ -223,6 +224,16 @@ class HealthyInstancesTest {
             assertThat(instances.pick(Set.of()).isPresent(), is(false));
             assertThat(instances.all(), empty());
         }
+    }
+
+    @Test
+    void anInstanceWithoutAnAddressOfItsOwnIsReachedAtItsNodes() {
+        assertThat(HealthyInstances.instance(Json.object("""
+                {"Node": {"Address": "10.0.0.5"}, "Service": {"ID": "a-1", "Address": "", "Port": 8081}}
+                """)), is(new Instance("a-1", "10.0.0.5", 8081)));
+        assertThat(HealthyInstances.instance(Json.object("""
+                {"Node": {"Address": "10.0.0.5"}, "Service": {"ID": "a-2", "Address": "10.0.0.6", "Port": 8082}}
+                """)), is(new Instance("a-2", "10.0.0.6", 8082)));
     }
 
     private static void registerWithoutHeartbeat(String name, int port) {
