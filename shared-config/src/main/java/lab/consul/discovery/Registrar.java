@@ -1,16 +1,12 @@
 package lab.consul.discovery;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.helidon.json.JsonObject;
-import io.helidon.json.JsonString;
-import io.helidon.json.JsonValue;
 import lab.consul.ConsulConnection;
 import lab.consul.ConsulErrors;
 import lab.consul.ConsulException;
@@ -100,15 +96,13 @@ public final class Registrar implements AutoCloseable {
     }
 
     private void register() {
-        Map<String, JsonValue> meta = new LinkedHashMap<>();
-        registration.meta().forEach((key, value) -> meta.put(key, JsonString.create(value)));
         client.register(JsonObject.builder()
                                 .set("ID", registration.id())
                                 .set("Name", registration.name())
                                 .set("Address", registration.address())
                                 .set("Port", registration.port())
                                 .setStrings("Tags", registration.tags())
-                                .set("Meta", JsonObject.create(meta))
+                                .set("Meta", meta -> registration.meta().forEach(meta::set))
                                 .set("Check", check -> check
                                         .set("TTL", seconds(registration.ttl()))
                                         .set("Status", "passing")
