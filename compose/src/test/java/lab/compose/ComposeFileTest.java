@@ -182,7 +182,7 @@ class ComposeFileTest {
         assertThat("no fixed heap in the image: a share of the container's limit", dockerfile, not(containsString("-Xmx")));
         assertThat(lab.launcher.LabJvm.options(), hasItems("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
         assertThat(lab.launcher.LabJvm.instanceOptions(), hasItems("-XX:MaxRAMPercentage=33", "-XX:MinRAMPercentage=33",
-                                                                   "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xmn30m",
+                                                                   "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:-TieredCompilation", "-Xmn30m",
                                                                    "-XX:SurvivorRatio=5"));
     }
 
