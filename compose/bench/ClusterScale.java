@@ -101,7 +101,7 @@ public final class ClusterScale {
                     // that do not end during the measurement the same reads cost only their changes.
                     line.append(measure("former_quiet", quiet, Subset.ALL, agents, consul, servers, count, watchers, changes));
                     // its closed watchers' questions wait for the next change: make one, and let them answer
-                    drain(agents, consul, servers);
+                    line.append(String.format(Locale.ROOT, " drain_s=%.1f", drain(agents, consul, servers)));
                 }
             } catch (IllegalStateException e) {
                 // the former reads may not hold at all at this size: say so, and measure the new ones
@@ -191,23 +191,29 @@ public final class ClusterScale {
     }
 
     // One health change outside the measured shard, for questions that wait for the next change; then
-    // until Consul has answered them all (its 6 agents use under a third of a core for 4 s in a row): 10
-    // whole answers of 5,000 take 10-25 s on this machine.
-    private static void drain(List<URI> agents, List<ProcessHandle> consul, List<ProcessHandle> servers)
+    // until Consul has answered them all: its 6 agents under a third of a core and writing under 1 MB/s
+    // for 6 s in a row (10 whole answers of 5,000 take 10-25 s on this machine). CPU alone was not
+    // enough: in bench run 22 the lab's reads then measured 5.6 MB/s at rest and their first two
+    // changes took 5 s, against 0.02 MB/s and 0.2 s when ClusterScale ran alone right after.
+    // Returns the seconds it took.
+    private static double drain(List<URI> agents, List<ProcessHandle> consul, List<ProcessHandle> servers)
             throws InterruptedException, IOException {
+        long start = System.nanoTime();
         String id = SERVICE + "-1";
         HELD.add(id);
         put(agentOf(agents, 1), "/v1/agent/check/fail/service:" + id);
         Thread.sleep(1_000);
         put(agentOf(agents, 1), "/v1/agent/check/pass/service:" + id);
         HELD.remove(id);
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         int quiet = 0;
-        while (quiet < 2 && System.nanoTime() < deadline) {
+        while (quiet < 3 && System.nanoTime() < deadline) {
             Usage before = Usage.of(consul, servers);
             Thread.sleep(2_000);
-            quiet = Usage.of(consul, servers).minus(before).cpuSeconds() < 0.6 ? quiet + 1 : 0;
+            Usage used = Usage.of(consul, servers).minus(before);
+            quiet = used.cpuSeconds() < 0.6 && used.bytes() < 2_000_000 ? quiet + 1 : 0;
         }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static void register(List<URI> agents, int count) throws InterruptedException {
