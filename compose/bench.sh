@@ -22,7 +22,8 @@
 #   R3  POST /facade / direct POST /logging throughput          retired: printed for information
 #   R4  lab_settings change in Consul KV -> every instance's GET /settings       <= 1 s (max)
 #   R5  kill -9 of a logging instance -> out of ?passing; client errors          <= TTL, 0 errors
-#   R6a process start -> passing in Consul, fresh logging instance (JVM incl.)   <= 1 s (max)
+#   R6a process start -> passing in Consul, fresh logging instance (JVM incl.),
+#       each on a machine at rest, seen by a blocking query                      <= 1 s (max)
 #   R6b RSS of each of the 7 instances (after all the load)                      <= 160 MiB
 #   R6c GET and POST /facade throughput, the instances' JVM settings (sizing of
 #       instance.options, AOT cache) / as before (-Xmx256m, no cache): two more
@@ -579,7 +580,7 @@ r6_start() {
   fi
   max="$(kv max_ms "$out")"
   result R6a "$text" "$(awk -v m="$max" 'BEGIN { printf "%.2f", m / 1000 }')" "<=" 1 \
-    "s; median $(kv median_ms "$out") ms, each $(kv all_ms "$out") ms"
+    "s; median $(kv median_ms "$out") ms, each $(kv all_ms "$out") ms; machine busy before each $(kv busy_before_pct "$out") %"
 }
 
 r6_rss() {
