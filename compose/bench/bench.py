@@ -40,14 +40,19 @@ def consul_conn(url):
     return http.client.HTTPConnection(u.hostname, u.port, timeout=10)
 
 
-def call(conn, method, path, body=None):
+def answer(conn, method, path, body=None):
+    """The response (for its headers) and its body; a status of 300 or more raises."""
     headers = {"Content-Type": "application/json"} if body is not None else {}
     conn.request(method, path, body=body, headers=headers)
     r = conn.getresponse()
     data = r.read()
     if r.status >= 300:
         raise RuntimeError(f"{method} {path}: {r.status} {data[:200]!r}")
-    return data
+    return r, data
+
+
+def call(conn, method, path, body=None):
+    return answer(conn, method, path, body)[1]
 
 
 def passing_ids(conn, service):
@@ -240,12 +245,8 @@ def failover(consul, service, port, pid, timeout=30.0):
 # ---- R6 ------------------------------------------------------------------------------------
 def health(conn, service, query="", index=None):
     """SERVICE's ids in the health endpoint and the answer's index; with INDEX, a blocking query."""
-    path = f"/v1/health/service/{service}?{query}" + (f"&index={index}&wait=2s" if index else "")
-    conn.request("GET", path)
-    r = conn.getresponse()
-    data = r.read()
-    if r.status >= 300:
-        raise RuntimeError(f"GET {path}: {r.status} {data[:200]!r}")
+    blocking = f"&index={index}&wait=2s" if index else ""
+    r, data = answer(conn, "GET", f"/v1/health/service/{service}?{query}{blocking}")
     return {e["Service"]["ID"] for e in json.loads(data or b"[]")}, r.getheader("X-Consul-Index")
 
 
